@@ -1,0 +1,64 @@
+//! The per-API generator configuration: which spec, which crate, and naming choices.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything about one generated client that is a choice rather than a fact of the spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// The spec, relative to the configuration file.
+    pub spec: PathBuf,
+    /// Where the crate is written, relative to the configuration file.
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+    /// The generated crate's package name.
+    pub crate_name: String,
+    #[serde(default = "default_version")]
+    pub crate_version: String,
+    /// One line for the crate's `description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Type name overrides: schema name (as in `components/schemas`) → Rust type name.
+    #[serde(default)]
+    pub type_names: BTreeMap<String, String>,
+}
+
+fn default_version() -> String {
+    "0.1.0".into()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {source}")]
+    Io { file: PathBuf, source: std::io::Error },
+    #[error("{file}: {message}")]
+    Invalid { file: PathBuf, message: String },
+}
+
+impl Config {
+    /// Reads a TOML configuration file; relative paths in it are resolved against its folder.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { file: path.into(), source })?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| ConfigError::Invalid { file: path.into(), message: e.to_string() })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        config.spec = dir.join(&config.spec);
+        config.out = config.out.map(|o| dir.join(o));
+        Ok(config)
+    }
+
+    /// A configuration for a spec with no configuration file: names derived from the file.
+    pub fn for_spec(spec: &Path, crate_name: &str) -> Self {
+        Config {
+            spec: spec.to_path_buf(),
+            out: None,
+            crate_name: crate_name.into(),
+            crate_version: default_version(),
+            description: None,
+            type_names: BTreeMap::new(),
+        }
+    }
+}

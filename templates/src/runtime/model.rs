@@ -1,0 +1,252 @@
+//! Support for the generated types: open string enums, three-state fields,
+//! tagged-union dispatch and file values.
+
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+use serde::ser::{Serialize, Serializer};
+
+/// Deserializes a field that may be absent, `null` or a value into `Option<Option<T>>`:
+/// absent → `None` (through `#[serde(default)]`), `null` → `Some(None)`, a value → `Some(Some(v))`.
+/// Paired with `skip_serializing_if = "Option::is_none"`, it writes back exactly what it read.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The string value of `tag` in a JSON object, if it has one.
+pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
+    value.get(tag).and_then(serde_json::Value::as_str)
+}
+
+/// Decodes one variant of a tagged union from the already-buffered object.
+pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
+    T::deserialize(value).map_err(E::custom)
+}
+
+/// Defines an open string enum: the listed values as variants, plus `Other(String)`,
+/// which keeps any value this client does not know so that it round-trips unchanged.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __string_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the client does not know, kept as sent.
+            Other(::std::string::String),
+        }
+
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $value, )*
+                    Self::Other(other) => other.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $value => Self::$variant, )*
+                    other => Self::Other(::std::string::String::from(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $value => Self::$variant, )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::runtime::model::StrVisitor::<Self>::new())
+            }
+        }
+    };
+}
+pub use crate::__string_enum as string_enum;
+
+/// Visits a string without allocating when the value is a known variant.
+#[doc(hidden)]
+pub struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> StrVisitor<T> {
+    pub fn new() -> Self {
+        StrVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for StrVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: for<'a> From<&'a str> + From<String>> de::Visitor<'_> for StrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
+
+/// A file to upload: its bytes, and the file name and content type to send with them.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct InputFile {
+    pub bytes: Vec<u8>,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+}
+
+impl InputFile {
+    /// A file from bytes in memory, sent under `filename`.
+    pub fn from_bytes(filename: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        InputFile { bytes: bytes.into(), filename: Some(filename.into()), content_type: None }
+    }
+
+    /// Reads a file from disk; its name is sent as the file name.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)?;
+        let filename = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok(InputFile { bytes, filename, content_type: None })
+    }
+
+    /// Sets the content type sent with the file.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for InputFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InputFile")
+            .field("len", &self.bytes.len())
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl From<Vec<u8>> for InputFile {
+    fn from(bytes: Vec<u8>) -> Self {
+        InputFile { bytes, filename: None, content_type: None }
+    }
+}
+
+/// In JSON a binary value is a string; files are really sent as multipart parts.
+impl Serialize for InputFile {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for InputFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| InputFile::from(s.into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::runtime::model::string_enum! {
+        /// A test enum.
+        pub enum Role {
+            /// The system.
+            System = "system",
+            User = "user",
+        }
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Default)]
+    struct Fields {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "nullable")]
+        both: Option<Option<u32>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        optional: Option<u32>,
+        required_nullable: Option<u32>,
+    }
+
+    #[test]
+    fn open_enum_round_trips_unknown_values() {
+        let known: Role = serde_json::from_str("\"system\"").unwrap();
+        assert_eq!(known, Role::System);
+        let unknown: Role = serde_json::from_str("\"critic\"").unwrap();
+        assert_eq!(unknown, Role::Other("critic".into()));
+        assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"critic\"");
+        assert_eq!(Role::from("user"), Role::User);
+        assert_eq!(Role::User.to_string(), "user");
+    }
+
+    #[test]
+    fn three_states_of_a_field() {
+        let absent: Fields = serde_json::from_str(r#"{"required_nullable":null}"#).unwrap();
+        assert_eq!(absent.both, None);
+        assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"required_nullable":null}"#);
+        let null: Fields = serde_json::from_str(r#"{"both":null,"required_nullable":1}"#).unwrap();
+        assert_eq!(null.both, Some(None));
+        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"both":null,"required_nullable":1}"#);
+        let value: Fields = serde_json::from_str(r#"{"both":3,"optional":4,"required_nullable":1}"#).unwrap();
+        assert_eq!(value.both, Some(Some(3)));
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"both":3,"optional":4,"required_nullable":1}"#);
+    }
+
+    #[test]
+    fn tag_lookup() {
+        let v = serde_json::json!({"type": "text", "text": "hi"});
+        assert_eq!(tag_of(&v, "type"), Some("text"));
+        assert_eq!(tag_of(&v, "role"), None);
+    }
+}

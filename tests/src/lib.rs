@@ -1,0 +1,1 @@
+//! Snapshot and compile tests of the generator live in `tests/`.
