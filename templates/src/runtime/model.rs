@@ -25,50 +25,17 @@ pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::
     T::deserialize(value).map_err(E::custom)
 }
 
-/// Defines an open string enum: the listed values as variants, plus `Other(String)`,
-/// which keeps any value this client does not know so that it round-trips unchanged.
+/// The trait impls every open string enum shares, given its `as_str` and `From<&str>`:
+/// the generated code writes those two (they hold the values), this writes the rest.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __string_enum {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        $vis enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this version of the client does not know, kept as sent.
-            Other(::std::string::String),
-        }
-
-        impl $name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $value, )*
-                    Self::Other(other) => other.as_str(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $value => Self::$variant, )*
-                    other => Self::Other(::std::string::String::from(other)),
-                }
-            }
-        }
-
+macro_rules! __string_enum_impls {
+    ($name:ident) => {
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $( $value => Self::$variant, )*
-                    _ => Self::Other(value),
+                match Self::from(value.as_str()) {
+                    Self::Other(_) => Self::Other(value),
+                    known => known,
                 }
             }
         }
@@ -105,7 +72,7 @@ macro_rules! __string_enum {
         }
     };
 }
-pub use crate::__string_enum as string_enum;
+pub use crate::__string_enum_impls as string_enum_impls;
 
 /// Visits a string without allocating when the value is a known variant.
 #[doc(hidden)]
@@ -201,14 +168,35 @@ impl<'de> Deserialize<'de> for InputFile {
 mod tests {
     use super::*;
 
-    crate::runtime::model::string_enum! {
-        /// A test enum.
-        pub enum Role {
-            /// The system.
-            System = "system",
-            User = "user",
+    /// A test enum.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Role {
+        System,
+        User,
+        Other(String),
+    }
+
+    impl Role {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::System => "system",
+                Self::User => "user",
+                Self::Other(other) => other,
+            }
         }
     }
+
+    impl From<&str> for Role {
+        fn from(value: &str) -> Self {
+            match value {
+                "system" => Self::System,
+                "user" => Self::User,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+
+    crate::runtime::model::string_enum_impls!(Role);
 
     #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Default)]
     struct Fields {
