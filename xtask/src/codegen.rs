@@ -1,0 +1,135 @@
+//! `cargo xtask codegen`: configuration → spec → generator → output folder.
+//!
+//! [`generate`] does the reading and generating and touches no output; [`check`] and
+//! [`write`] compare or bring the output folder in line using the rules in [`crate::sync`].
+
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::sync::{self, Changes};
+
+/// One generation run, held in memory.
+#[derive(Debug)]
+pub struct Generation {
+    pub config: openapi::Config,
+    /// Where the crate belongs: the configuration's `out`, or `generated-client/`.
+    pub out_dir: PathBuf,
+    /// What loading the spec noticed (normalisation of 3.1 constructs and the like).
+    pub spec_warnings: Vec<openapi::Warning>,
+    pub output: generator::Output,
+    pub load_time: Duration,
+    pub generate_time: Duration,
+}
+
+/// Where a run writes to, when not where the configuration says.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides the configuration's `out`.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Reads the configuration and the spec it names and runs the generator. Writes nothing.
+pub fn generate(config_path: &Path, options: &Options) -> anyhow::Result<Generation> {
+    let config = openapi::Config::from_file(config_path)?;
+    let out_dir = match (&options.out_dir, &config.out) {
+        (Some(dir), _) | (None, Some(dir)) => clean(dir),
+        (None, None) => crate::default_out_dir(),
+    };
+
+    let started = Instant::now();
+    let spec = clean(&config.spec);
+    let doc = openapi::load(&spec)
+        .with_context(|| format!("cannot load the spec named by {}", config_path.display()))?;
+    let load_time = started.elapsed();
+
+    let started = Instant::now();
+    let output = generator::generate(&doc, &config).with_context(|| {
+        format!(
+            "cannot generate {} from {}",
+            config.crate_name,
+            spec.display()
+        )
+    })?;
+    let generate_time = started.elapsed();
+
+    Ok(Generation {
+        config,
+        out_dir,
+        spec_warnings: doc.warnings,
+        output,
+        load_time,
+        generate_time,
+    })
+}
+
+/// Fails, naming every stale, missing and extra file, unless the output folder holds
+/// exactly what the generator produces now.
+pub fn check(generation: &Generation) -> anyhow::Result<()> {
+    let changes = changes(generation)?;
+    if !changes.is_empty() {
+        bail!(
+            "{} is out of date with the generator:\n{}run `cargo xtask codegen` and commit the result",
+            crate::display_path(&generation.out_dir),
+            changes.describe()
+        );
+    }
+    Ok(())
+}
+
+/// Brings the output folder in line with the generated files and says what changed.
+pub fn write(generation: &Generation) -> anyhow::Result<Changes> {
+    let changes = changes(generation)?;
+    sync::apply(&generation.out_dir, &generation.output.files, &changes)?;
+    Ok(changes)
+}
+
+fn changes(generation: &Generation) -> anyhow::Result<Changes> {
+    sync::diff(&generation.out_dir, &generation.output.files)
+        .with_context(|| format!("cannot compare with {}", generation.out_dir.display()))
+}
+
+/// `path` with `.` and `name/..` removed, without touching the file system, so that
+/// messages say `generated-client` rather than `openapi/configs/../../generated-client`.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed client is what the generator produces from the committed spec and
+    /// configuration. When this fails, run `cargo xtask codegen` and commit the result.
+    #[test]
+    fn generated_client_is_fresh() {
+        let generation = generate(&crate::default_config(), &Options::default())
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        if let Err(e) = check(&generation) {
+            panic!("{e:#}");
+        }
+    }
+
+    #[test]
+    fn clean_removes_dot_segments_lexically() {
+        assert_eq!(
+            clean(Path::new("/r/openapi/configs/../../generated-client")),
+            Path::new("/r/generated-client")
+        );
+        assert_eq!(clean(Path::new("./a/./b")), Path::new("a/b"));
+        assert_eq!(clean(Path::new("../../x")), Path::new("../../x"));
+    }
+}
