@@ -79,7 +79,16 @@ pub fn check(generation: &Generation) -> anyhow::Result<()> {
 }
 
 /// Brings the output folder in line with the generated files and says what changed.
+///
+/// Refuses when the generator produced nothing: that is a generator bug, and following it
+/// would delete the whole crate.
 pub fn write(generation: &Generation) -> anyhow::Result<Changes> {
+    if generation.output.files.is_empty() {
+        bail!(
+            "the generator produced no files; leaving {} as it is",
+            crate::display_path(&generation.out_dir)
+        );
+    }
     let changes = changes(generation)?;
     sync::apply(&generation.out_dir, &generation.output.files, &changes)?;
     Ok(changes)
