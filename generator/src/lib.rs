@@ -1,7 +1,13 @@
 //! OpenAPI → Rust client generator.
 //!
-//! The pipeline is `openapi::load` → [`lower`] (OpenAPI → IR) → [`emit`] (IR → tokens →
+//! The pipeline is `openapi::load` → [`lower`] (OpenAPI → [`ir`]) → [`emit`] (IR → tokens →
 //! formatted files). Lowering never does IO and emission never sees the OpenAPI document.
+
+pub mod docs;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod names;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,6 +32,22 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "schemas read:   {}", self.schemas_read)?;
+        writeln!(f, "types emitted:  {}", self.types_emitted)?;
+        writeln!(f, "fallbacks to serde_json::Value: {}", self.fallbacks.len())?;
+        for d in &self.fallbacks {
+            writeln!(f, "  {}: {}", d.pointer, d.message)?;
+        }
+        writeln!(f, "warnings: {}", self.warnings.len())?;
+        for d in &self.warnings {
+            writeln!(f, "  {}: {}", d.pointer, d.message)?;
+        }
+        Ok(())
+    }
+}
+
 /// A located finding: a JSON pointer into the spec and a message.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -44,6 +66,11 @@ pub enum GenerateError {
 
 /// Generates a client crate from a loaded document.
 pub fn generate(doc: &openapi::Document, config: &Config) -> Result<Output, GenerateError> {
-    let _ = (doc, config);
-    Ok(Output { files: BTreeMap::new(), report: Report::default() })
+    let mut model = lower::lower(doc, config);
+    model.report.warnings.extend(
+        doc.warnings.iter().map(|w| Diagnostic { pointer: w.pointer.clone(), message: w.message.clone() }),
+    );
+    model.report.warnings.sort();
+    let files = emit::emit(&model, config)?;
+    Ok(Output { files, report: model.report })
 }

@@ -74,6 +74,63 @@ macro_rules! __string_enum_impls {
 }
 pub use crate::__string_enum_impls as string_enum_impls;
 
+/// The trait impls of a constant (a single-value enum used as a type tag): it writes its
+/// value and accepts nothing else, so that a union can tell its members apart.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __constant_impls {
+    ($name:ident, $value:literal) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                $value
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($value)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str($value)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::runtime::model::ConstantVisitor { value: $value, make: || $name::default() })
+            }
+        }
+    };
+}
+pub use crate::__constant_impls as constant_impls;
+
+/// Accepts exactly one string.
+#[doc(hidden)]
+pub struct ConstantVisitor<T> {
+    pub value: &'static str,
+    pub make: fn() -> T,
+}
+
+impl<T> de::Visitor<'_> for ConstantVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the string {:?}", self.value)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        if value == self.value {
+            Ok((self.make)())
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(value), &self))
+        }
+    }
+}
+
 /// Visits a string without allocating when the value is a known variant.
 #[doc(hidden)]
 pub struct StrVisitor<T>(std::marker::PhantomData<T>);
@@ -229,6 +286,22 @@ mod tests {
         let value: Fields = serde_json::from_str(r#"{"both":3,"optional":4,"required_nullable":1}"#).unwrap();
         assert_eq!(value.both, Some(Some(3)));
         assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"both":3,"optional":4,"required_nullable":1}"#);
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Default)]
+    enum Message {
+        #[default]
+        Message,
+    }
+
+    crate::runtime::model::constant_impls!(Message, "message");
+
+    #[test]
+    fn constants_are_strict() {
+        assert_eq!(serde_json::from_str::<Message>("\"message\"").unwrap(), Message::Message);
+        assert!(serde_json::from_str::<Message>("\"other\"").is_err());
+        assert_eq!(serde_json::to_string(&Message::Message).unwrap(), "\"message\"");
+        assert_eq!(Message::Message.as_str(), "message");
     }
 
     #[test]

@@ -1,0 +1,460 @@
+//! IR types → Rust items (`src/types.rs` of the generated crate).
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::docs::{doc_lines, DocStyle};
+use crate::ir::{Docs, Field, Struct, Tagged, TypeDef, TypeKind, TypeRef, TypeSpace, Variant};
+
+/// Emits every type, sorted by name so the output does not depend on lowering order.
+pub fn types_file(space: &TypeSpace, style: &DocStyle) -> TokenStream {
+    let mut defs: Vec<&TypeDef> = space.types.iter().collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    let items = defs.iter().map(|def| type_def(space, def, style));
+    quote! {
+        //! Every schema of the API as a Rust type.
+        // Names and shapes come from the spec: variant names may share a suffix, unions
+        // may hold variants of very different sizes, and constructors take every required
+        // field. Deprecated types are still used by the types that hold them.
+        #![allow(
+            deprecated,
+            clippy::too_many_arguments,
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::should_implement_trait,
+            clippy::wrong_self_convention
+        )]
+        #(#items)*
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust spelling of a type expression, with absolute paths so a schema named
+/// `String` or `Option` cannot capture it.
+pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&space.get(*id).name);
+            quote!(#name)
+        }
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Binary => quote!(crate::runtime::model::InputFile),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::Vec(item) => {
+            let item = type_ref(space, item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_ref(space, value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_ref(space, inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStream {
+    let mut lines = Vec::new();
+    if let Some(title) = &docs.title {
+        if docs.description.as_deref().is_none_or(|d| !d.contains(title.as_str())) {
+            lines.extend(doc_lines(title, style));
+        }
+    }
+    if let Some(description) = &docs.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(doc_lines(description, style));
+    }
+    if lines.is_empty() {
+        if let Some(fallback) = fallback {
+            lines.push(fallback.to_string());
+        }
+    }
+    if let Some(default) = &docs.default {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Defaults to `{}` when absent.", default.to_string().replace('`', "'")));
+    }
+    if let Some(from) = &docs.from {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("From [`{from}`]."));
+    }
+    let attrs = lines.iter().map(|line| {
+        let line = format!(" {}", line.replace('\t', "    "));
+        let line = if line.trim().is_empty() { String::new() } else { line };
+        quote!(#[doc = #line])
+    });
+    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
+    quote!(#(#attrs)* #deprecated)
+}
+
+fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(&def.docs, style, None);
+    match &def.kind {
+        TypeKind::Alias(target) => {
+            let target = type_ref(space, target);
+            quote! { #docs pub type #name = #target; }
+        }
+        TypeKind::Struct(s) => struct_def(space, &name, &docs, s, style),
+        TypeKind::StringEnum(values) => {
+            let variants = values.iter().map(|v| {
+                let variant = ident(&v.variant);
+                let doc = format!(" `{}`", v.value.replace('`', "'"));
+                quote!(#[doc = #doc] #variant,)
+            });
+            let as_str = values.iter().map(|v| {
+                let (variant, value) = (ident(&v.variant), &v.value);
+                quote!(Self::#variant => #value,)
+            });
+            let from = values.iter().map(|v| {
+                let (variant, value) = (ident(&v.variant), &v.value);
+                quote!(#value => Self::#variant,)
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this version of the client does not know, kept as received.
+                    Other(::std::string::String),
+                }
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#as_str)*
+                            Self::Other(other) => other,
+                        }
+                    }
+                }
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #(#from)*
+                            other => Self::Other(other.to_owned()),
+                        }
+                    }
+                }
+                crate::runtime::model::string_enum_impls!(#name);
+            }
+        }
+        TypeKind::Constant(value) => {
+            let variant = ident(&value.variant);
+            let literal = &value.value;
+            let doc = format!(" `{}`", literal.replace('`', "'"));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+                pub enum #name {
+                    #[doc = #doc]
+                    #[default]
+                    #variant,
+                }
+                crate::runtime::model::constant_impls!(#name, #literal);
+            }
+        }
+        TypeKind::Tagged(tagged) => tagged_def(space, &name, &docs, tagged, style),
+        TypeKind::Untagged(variants) => untagged_def(space, &name, &docs, variants, style),
+    }
+}
+
+/// How a field is held: the three states of absent, `null` and a value are independent.
+fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
+    let inner = type_ref(space, &f.ty);
+    match (f.required, f.nullable) {
+        (true, false) => inner,
+        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
+        (false, true) => quote!(::std::option::Option<::std::option::Option<#inner>>),
+    }
+}
+
+/// A required field holding a single constant (a type tag such as `type: "message"`).
+fn is_constant(space: &TypeSpace, f: &Field) -> bool {
+    let TypeRef::Named(id) = &f.ty else { return false };
+    f.required && !f.nullable && matches!(&space.get(*id).kind, TypeKind::Constant(_))
+}
+
+/// How many constant fields a variant's struct pins down: of several variants sharing a
+/// tag value, the most constrained is tried first.
+fn constant_count(space: &TypeSpace, ty: &TypeRef) -> usize {
+    let TypeRef::Named(id) = ty else { return 0 };
+    match &space.get(*id).kind {
+        TypeKind::Struct(s) => s.fields.iter().filter(|f| is_constant(space, f)).count(),
+        TypeKind::Alias(inner) => constant_count(space, inner),
+        _ => 0,
+    }
+}
+
+fn struct_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, s: &Struct, style: &DocStyle) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = field_type(space, f);
+        let docs = doc_attrs(&f.docs, style, None);
+        if f.flatten {
+            return quote! { #docs #[serde(flatten)] pub #field: #ty, };
+        }
+        let rename = (f.name != f.json_name).then(|| {
+            let json = &f.json_name;
+            quote!(rename = #json,)
+        });
+        let serde = match (f.required, f.nullable) {
+            (true, _) => quote!(),
+            (false, false) => quote!(default, skip_serializing_if = "::std::option::Option::is_none",),
+            (false, true) => quote! {
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "crate::runtime::model::nullable",
+            },
+        };
+        let attr = (!serde.is_empty() || rename.is_some()).then(|| quote!(#[serde(#rename #serde)]));
+        quote! { #docs #attr pub #field: #ty, }
+    });
+    let additional = s.additional.as_ref().map(|value| {
+        let value = type_ref(space, value);
+        quote! {
+            /// Properties not declared by the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let params: Vec<&Field> = s.fields.iter().filter(|f| f.required && !is_constant(space, f)).collect();
+    let derive_default = params.is_empty().then(|| quote!(Default,));
+    let ctor = constructor(space, s, &params);
+    let setters = s.fields.iter().filter(|f| !f.required).map(|f| setter(space, f));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        impl #name {
+            #ctor
+            #(#setters)*
+        }
+    }
+}
+
+/// A parameter type that accepts what converts into the field (`&str` for strings and
+/// enums, a part for a union), keeping plain scalars plain for literal inference.
+fn param(space: &TypeSpace, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => (type_ref(space, ty), quote!(#value)),
+        TypeRef::Boxed(inner) => {
+            let inner = type_ref(space, inner);
+            (quote!(impl ::std::convert::Into<#inner>), quote!(::std::boxed::Box::new(#value.into())))
+        }
+        _ => {
+            let ty = type_ref(space, ty);
+            (quote!(impl ::std::convert::Into<#ty>), quote!(#value.into()))
+        }
+    }
+}
+
+fn constructor(space: &TypeSpace, s: &Struct, params: &[&Field]) -> TokenStream {
+    let args = params.iter().map(|f| {
+        let name = ident(&f.name);
+        if f.nullable {
+            let ty = field_type(space, f);
+            return quote!(#name: #ty);
+        }
+        let (ty, _) = param(space, &f.ty, &name);
+        quote!(#name: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if !f.required || is_constant(space, f) {
+            return quote!(#name: ::std::default::Default::default(),);
+        }
+        if f.nullable {
+            return quote!(#name,);
+        }
+        let (_, convert) = param(space, &f.ty, &name);
+        if convert.to_string() == name.to_string() {
+            return quote!(#name,);
+        }
+        quote!(#name: #convert,)
+    });
+    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: ::std::default::Default::default(),));
+    let doc = if params.is_empty() {
+        " An empty value: every field absent.".to_string()
+    } else {
+        " A value with the required fields; set optional ones with the methods below.".to_string()
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits)* #additional }
+        }
+    }
+}
+
+fn setter(space: &TypeSpace, f: &Field) -> TokenStream {
+    let field = ident(&f.name);
+    let method = if f.name == "new" { format_ident!("with_new") } else { field.clone() };
+    let (ty, convert) = param(space, &f.ty, &format_ident!("value"));
+    let value = if f.nullable { quote!(Some(Some(#convert))) } else { quote!(Some(#convert)) };
+    let doc = format!(" Sets `{}`.", f.json_name.replace('`', "'"));
+    let deprecated = f.docs.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #method(mut self, value: #ty) -> Self {
+            self.#field = #value;
+            self
+        }
+    }
+}
+
+fn tagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, t: &Tagged, style: &DocStyle) -> TokenStream {
+    let variants = t.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_ref(space, &v.ty);
+        let values = v.values.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ");
+        let fallback = format!("`{}`: {values}.", t.tag);
+        let docs = doc_attrs(&v.docs, style, Some(&fallback));
+        quote!(#docs #variant(#ty),)
+    });
+    let tag = &t.tag;
+    let arms = tag_arms(space, t);
+    let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty))).map(|(variant, ty)| from_impl(space, name, variant, ty));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A variant this version of the client does not know, kept as received.
+            Unknown(::serde_json::Value),
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match crate::runtime::model::tag_of(&value, #tag) {
+                    #(#arms)*
+                    _ => Self::Unknown(value),
+                })
+            }
+        }
+        #(#froms)*
+    }
+}
+
+/// One match arm per tag value. Variants sharing a value are tried in turn, the most
+/// constrained first; the last one's error is the one reported.
+fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
+    let mut values: Vec<&String> = Vec::new();
+    for v in &t.variants {
+        for value in &v.values {
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    values
+        .into_iter()
+        .map(|value| {
+            let mut group: Vec<_> = t.variants.iter().filter(|v| v.values.contains(value)).collect();
+            group.sort_by_key(|v| std::cmp::Reverse(constant_count(space, &v.ty)));
+            let Some((last, tries)) = group.split_last() else { return quote!() };
+            let tries = tries.iter().map(|v| {
+                let variant = ident(&v.name);
+                quote! {
+                    if let Ok(decoded) = crate::runtime::model::variant_from_value::<_, D::Error>(value.clone()) {
+                        return Ok(Self::#variant(decoded));
+                    }
+                }
+            });
+            let last = ident(&last.name);
+            quote! {
+                ::std::option::Option::Some(#value) => {
+                    #(#tries)*
+                    Self::#last(crate::runtime::model::variant_from_value(value)?)
+                }
+            }
+        })
+        .collect()
+}
+
+fn untagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, variants: &[Variant], style: &DocStyle) -> TokenStream {
+    let has_catch_all = variants.iter().any(|v| matches!(v.ty, TypeRef::Json));
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_ref(space, &v.ty);
+        let docs = doc_attrs(&v.docs, style, None);
+        quote!(#docs #variant(#ty),)
+    });
+    let unknown = (!has_catch_all).then(|| {
+        quote! {
+            /// A value matching none of the known shapes, kept as received.
+            Unknown(::serde_json::Value),
+        }
+    });
+    let froms = unique_payloads(variants.iter().map(|v| (&v.name, &v.ty))).map(|(variant, ty)| from_impl(space, name, variant, ty));
+    let from_str = variants.iter().find(|v| v.ty == TypeRef::String).map(|v| {
+        let variant = ident(&v.name);
+        quote! {
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self::#variant(value.to_owned())
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#items)*
+            #unknown
+        }
+        #(#froms)*
+        #from_str
+    }
+}
+
+/// Variants whose payload type no other variant shares (a `From` impl for each is unambiguous).
+fn unique_payloads<'v>(variants: impl Iterator<Item = (&'v String, &'v TypeRef)> + Clone) -> impl Iterator<Item = (&'v String, &'v TypeRef)> {
+    let all: Vec<(&String, &TypeRef)> = variants.collect();
+    let counted: Vec<(&String, &TypeRef)> = all
+        .iter()
+        .filter(|(_, ty)| !matches!(ty, TypeRef::Json) && all.iter().filter(|(_, other)| other == ty).count() == 1)
+        .copied()
+        .collect();
+    counted.into_iter()
+}
+
+fn from_impl(space: &TypeSpace, name: &Ident, variant: &str, ty: &TypeRef) -> TokenStream {
+    let variant = ident(variant);
+    let (source, wrap) = match ty {
+        TypeRef::Boxed(inner) => (type_ref(space, inner), quote!(::std::boxed::Box::new(value))),
+        _ => (type_ref(space, ty), quote!(value)),
+    };
+    quote! {
+        impl ::std::convert::From<#source> for #name {
+            fn from(value: #source) -> Self {
+                Self::#variant(#wrap)
+            }
+        }
+    }
+}
