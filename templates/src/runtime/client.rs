@@ -213,7 +213,9 @@ impl Client {
         }
 
         let mut headers = inner.headers.clone();
-        headers.insert(ACCEPT, HeaderValue::from_str(accept).map_err(|_| Error::config("invalid Accept value"))?);
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, header_value("Accept", accept)?);
+        }
         let body = request.body.encoded();
         if let Some((_, content_type)) = &body {
             headers.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
@@ -561,6 +563,20 @@ impl<F: Format> IntoFuture for Call<F> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
     use super::*;
+
+    #[test]
+    fn public_types_can_cross_tasks() {
+        fn send<T: Send>() {}
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Client>();
+        send_sync::<Error>();
+        send_sync::<Request>();
+        send::<Call<crate::runtime::response::Json<serde_json::Value>>>();
+        send::<<Call<crate::runtime::sse::Sse<serde_json::Value>> as IntoFuture>::IntoFuture>();
+        send::<crate::runtime::sse::SseStream<serde_json::Value>>();
+        send::<crate::runtime::pagination::ItemStream<serde_json::Value>>();
+        send::<ByteStream>();
+    }
 
     #[test]
     fn base64_matches_rfc4648() {

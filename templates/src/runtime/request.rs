@@ -108,12 +108,12 @@ impl Request {
 
     /// Adds a query parameter in `form` style with explode (the OpenAPI default);
     /// `None` adds nothing.
-    pub fn query(self, name: &str, value: &impl Serialize) -> Self {
-        self.query_with(name, value, QueryStyle::Form)
+    pub fn query_param(self, name: &str, value: &impl Serialize) -> Self {
+        self.query_param_with(name, value, QueryStyle::Form)
     }
 
     /// Adds a query parameter in the given style; `None` adds nothing.
-    pub fn query_with(mut self, name: &str, value: &impl Serialize, style: QueryStyle) -> Self {
+    pub fn query_param_with(mut self, name: &str, value: &impl Serialize, style: QueryStyle) -> Self {
         match encoding::to_value(value) {
             Ok(value) => encoding::append_query(&mut self.query, name, &value, style),
             Err(e) => self.invalid = Some(format!("query parameter `{name}`: {e}")),
@@ -122,7 +122,7 @@ impl Request {
     }
 
     /// Adds a header parameter in `simple` style; `None` adds nothing.
-    pub fn header(mut self, name: &str, value: &impl Serialize) -> Self {
+    pub fn header_param(mut self, name: &str, value: &impl Serialize) -> Self {
         match encoding::to_value(value) {
             Ok(value) => {
                 if let Some(text) = encoding::header_text(&value) {
@@ -179,7 +179,7 @@ impl Request {
     }
 
     /// Merges per-request options (later values win).
-    pub fn options(mut self, options: RequestOptions) -> Self {
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
         self.options.merge(options);
         self
     }
@@ -229,7 +229,7 @@ impl Request {
 
 /// Per-request options: extra headers and query pairs, and overrides of the client's
 /// timeout and retry count. Given to [`Call::with_options`](crate::runtime::client::Call::with_options),
-/// [`Request::options`] or [`Client::with_options`](crate::runtime::client::Client::with_options).
+/// [`Request::with_options`] or [`Client::with_options`](crate::runtime::client::Client::with_options).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {

@@ -2,6 +2,7 @@
 //! binary (modules below) so the suite links once.
 
 mod errors;
+mod example;
 mod pagination;
 mod retries;
 mod streaming;

@@ -31,7 +31,7 @@ fn page(ids: &[&str], has_more: bool) -> Reply {
 }
 
 fn list() -> Request {
-    Request::get("/models").query("limit", &2).query("order", &"asc")
+    Request::get("/models").query_param("limit", &2).query_param("order", &"asc")
 }
 
 #[tokio::test]

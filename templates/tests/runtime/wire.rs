@@ -76,14 +76,14 @@ async fn defaults_per_request_options_and_parameters_all_reach_the_server() {
     metadata.insert("team", "search");
     metadata.insert("env", "prod");
     let request = Request::get(format!("/files/{}/content", encode_path_segment("file/../a?b#c d")))
-        .query("limit", &20)
-        .query("after", &None::<String>)
-        .query("include[]", &["a.b", "c"])
-        .query("order", &"desc")
-        .query_with("ids", &[1, 2, 3], QueryStyle::FormNoExplode)
-        .query_with("metadata", &metadata, QueryStyle::DeepObject)
-        .header("openai-beta", &["assistants=v2", "x=1"])
-        .header("x-absent", &None::<u32>);
+        .query_param("limit", &20)
+        .query_param("after", &None::<String>)
+        .query_param("include[]", &["a.b", "c"])
+        .query_param("order", &"desc")
+        .query_param_with("ids", &[1, 2, 3], QueryStyle::FormNoExplode)
+        .query_param_with("metadata", &metadata, QueryStyle::DeepObject)
+        .header_param("openai-beta", &["assistants=v2", "x=1"])
+        .header_param("x-absent", &None::<u32>);
     let response = client
         .call::<Json<Value>>(request)
         .with_options(RequestOptions::new().header("X-Trace", "t-1").query("extra", "e&=?").idempotency_key("ignored-on-get"))
@@ -158,7 +158,7 @@ async fn sent_with(config: &'static ClientConfig, key: Option<&str>) -> crate::s
     }
     let client = builder.build().unwrap();
     assert!(!format!("{client:?}").contains("s3cr3t"));
-    let text = client.call::<Text>(Request::get("/ping").query("a", &1)).await.unwrap();
+    let text = client.call::<Text>(Request::get("/ping").query_param("a", &1)).await.unwrap();
     assert_eq!(text, "ok");
     server.only_request()
 }
