@@ -47,8 +47,8 @@ impl EnvHeader {
 /// Everything API-specific the runtime needs, declared once by the generated crate
 /// as a `static` and built with the `const` methods below.
 ///
-/// ```
-/// use client_runtime::runtime::config::{AuthScheme, ClientConfig, EnvHeader};
+/// ```ignore
+/// use crate::runtime::config::{AuthScheme, ClientConfig, EnvHeader};
 ///
 /// static CONFIG: ClientConfig = ClientConfig::new("openai-client", "0.1.0", "https://api.openai.com/v1")
 ///     .auth(AuthScheme::Bearer)
