@@ -1,24 +1,38 @@
 //! Reading a document from disk or a string into the normalised model.
+//!
+//! The steps, each in its own module: parse the text into a JSON tree ([`crate::parse`]);
+//! check the version; import what `$ref`s name in other files and check every local `$ref`
+//! ([`crate::refs`]); normalise 3.1 into the shapes of the 3.0 model
+//! ([`crate::normalize`]); read the model with `openapiv3`; write it back out and report
+//! whatever it did not keep ([`crate::lossless`]).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::normalize;
+use crate::lossless::{self, Loss};
+use crate::pointer::{Origins, Source, join};
+use crate::walk::{self, Kind};
+use crate::{normalize, parse, refs};
 
 /// A loaded, normalised OpenAPI document.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The document in the `openapiv3` (3.0) model, with 3.1 constructs normalised.
+    /// The document in the `openapiv3` (3.0) model, with 3.1 constructs normalised. A 3.1
+    /// document's `webhooks` are in `api.extensions["x-webhooks"]` (normalised like paths).
     pub api: openapiv3::OpenAPI,
-    /// The normalised tree the model was read from; JSON pointers in diagnostics refer to it
-    /// and to the original document alike, because normalisation never moves a node.
+    /// The normalised tree the model was read from, with the nodes imported from other
+    /// files in `components`. Every `$ref` in it resolves in it. Normalisation moves a node
+    /// only where the 3.0 shape demands it (`anyOf: [X, null]` → `allOf: [X]`); warning
+    /// pointers always name where the user wrote the node (see [`Warning::pointer`]).
     pub raw: Value,
     /// Where the document came from.
     pub source: PathBuf,
     /// The document's `openapi:` version family.
     pub version: SpecVersion,
-    /// Things normalisation changed or could not keep, each with its location.
+    /// Things normalisation changed or the model could not keep, each with its location.
     pub warnings: Vec<Warning>,
 }
 
@@ -32,7 +46,10 @@ pub enum SpecVersion {
 /// A located, non-fatal finding about the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// JSON pointer into the document, e.g. `#/components/schemas/Foo/properties/bar`.
+    /// Where the user wrote the node: a JSON pointer into the document, e.g.
+    /// `#/components/schemas/Foo/properties/bar`, or for a node imported from another file,
+    /// that file (relative to the document's folder) and a pointer into it:
+    /// `schemas/pet.yaml#/Pet/properties/tag`.
     pub pointer: String,
     pub message: String,
 }
@@ -47,170 +64,353 @@ impl std::fmt::Display for Warning {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{file}: cannot read: {source}")]
-    Io { file: PathBuf, source: std::io::Error },
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}:{line}:{column}: invalid {format}: {message}")]
-    Syntax { file: PathBuf, format: &'static str, line: usize, column: usize, message: String },
+    Syntax {
+        file: PathBuf,
+        format: &'static str,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: the document is empty")]
     Empty { file: PathBuf },
-    #[error("{file}: {message}")]
-    Version { file: PathBuf, message: String },
-    #[error("{file}: {pointer}: {message}")]
-    Invalid { file: PathBuf, pointer: String, message: String },
+    /// Not an OpenAPI 3.0/3.1 document (Swagger 2.0, no `openapi` field, another version).
+    #[error("{file}{}: {message}", at_line(.line))]
+    Version {
+        file: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    /// The document does not fit the OpenAPI model at `pointer`.
+    #[error("{file}{}: {pointer}: {message}", at_line(.line))]
+    Invalid {
+        file: PathBuf,
+        pointer: String,
+        line: Option<usize>,
+        message: String,
+    },
+    /// A `$ref` at `pointer` that cannot be followed: its target is missing or remote, or
+    /// references loop without reaching a schema.
+    #[error("{file}{}: {pointer}: {message}", at_line(.line))]
+    Reference {
+        file: PathBuf,
+        pointer: String,
+        line: Option<usize>,
+        message: String,
+    },
 }
 
-/// Loads a YAML or JSON OpenAPI document from `path`.
+fn at_line(line: &Option<usize>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
+}
+
+/// Loads a YAML or JSON OpenAPI document from `path`. `$ref`s to other files are read
+/// relative to the file that contains them.
 pub fn load(path: &Path) -> Result<Document, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
     load_str(&text, path)
 }
 
-/// Loads a document from text; `source` names it in diagnostics.
+/// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
+/// are read relative to its folder.
 pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = source.to_path_buf();
     if text.trim().is_empty() {
         return Err(LoadError::Empty { file });
     }
-    let mut raw = parse_tree(text, &file)?;
-    let version = detect_version(&raw, &file)?;
+    let mut raw = parse::parse(text, &file)?;
+    let here = Here { file: &file, text };
+    match &raw {
+        Value::Object(_) => {}
+        Value::Null => return Err(LoadError::Empty { file }),
+        other => {
+            let message = format!(
+                "the top level must be a mapping of OpenAPI fields, found {}",
+                kind_of(other)
+            );
+            return Err(LoadError::Invalid {
+                file,
+                pointer: "#".into(),
+                line: Some(1),
+                message,
+            });
+        }
+    }
     let mut warnings = Vec::new();
-    normalize::normalize(&mut raw, version, &mut warnings);
-    let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
-        LoadError::Invalid { file: file.clone(), pointer: to_pointer(e.path()), message: e.inner().to_string() }
-    })?;
-    Ok(Document { api, raw, source: file, version, warnings })
+    let version = detect_version(&mut raw, &here, &mut warnings)?;
+
+    let mut origins = Origins::default();
+    let error =
+        |origins: &Origins, at: &str, message: String| here.reference_error(origins, at, message);
+    let sites = refs::resolve(&mut raw, &file, &mut origins, &error)?;
+    refs::check(&raw, &sites, &origins, &error)?;
+
+    let mut found = Vec::new();
+    normalize::normalize(&mut raw, version, &mut found, &mut origins);
+    warnings.extend(found.into_iter().map(|w| Warning {
+        pointer: origins.display(&origins.unimport(&w.pointer)),
+        ..w
+    }));
+    refs::follow_moves(&mut raw, &sites, &origins);
+
+    let mut api: openapiv3::OpenAPI =
+        read(&raw, "#", &raw).map_err(|(at, message)| here.invalid(&origins, &at, message))?;
+    let mut losses = Vec::new();
+    match serde_json::to_value(&api) {
+        Ok(model) => lossless::check(&raw, &model, "#", &mut losses),
+        Err(e) => warnings.push(Warning {
+            pointer: "#".into(),
+            message: format!("lossless check skipped: {e}"),
+        }),
+    }
+    // `webhooks` (3.1) are path items the 3.0 model has no field for: each is read as one,
+    // and the whole map is kept as the `x-webhooks` extension.
+    if let Some(Value::Object(hooks)) = raw.get("webhooks") {
+        for (name, hook) in hooks {
+            let at = join("#/webhooks", name);
+            let item: openapiv3::ReferenceOr<openapiv3::PathItem> = read(hook, &at, &raw)
+                .map_err(|(at, message)| here.invalid(&origins, &at, message))?;
+            if let Ok(model) = serde_json::to_value(&item) {
+                lossless::check(hook, &model, &at, &mut losses);
+            }
+        }
+        if api.extensions.contains_key("x-webhooks") {
+            warnings.push(Warning {
+                pointer: "#/x-webhooks".into(),
+                message: "both `webhooks` and `x-webhooks`; `webhooks` is kept".into(),
+            });
+        }
+        api.extensions
+            .insert("x-webhooks".into(), Value::Object(hooks.clone()));
+    }
+    losses.retain(|l| l.pointer != "#/webhooks");
+    warnings.extend(losses.into_iter().map(|Loss { pointer, message }| Warning {
+        pointer: origins.display(&origins.source(&pointer)),
+        message,
+    }));
+    Ok(Document {
+        api,
+        raw,
+        source: file,
+        version,
+        warnings,
+    })
 }
 
-fn parse_tree(text: &str, file: &Path) -> Result<Value, LoadError> {
-    let looks_json = text.trim_start().starts_with('{');
-    if looks_json {
-        return serde_json::from_str(text).map_err(|e| LoadError::Syntax {
-            file: file.to_path_buf(),
-            format: "JSON",
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+/// The root document, for placing errors.
+struct Here<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl Here<'_> {
+    /// The file, pointer and line where the user wrote a node.
+    fn place(&self, source: &Source) -> (PathBuf, Option<usize>) {
+        match &source.file {
+            None => (
+                self.file.to_path_buf(),
+                line_of(self.text, self.file, &source.pointer),
+            ),
+            Some(file) => {
+                let line = std::fs::read_to_string(file)
+                    .ok()
+                    .and_then(|text| line_of(&text, file, &source.pointer));
+                (file.clone(), line)
+            }
+        }
+    }
+
+    /// An error about the `$ref` of the object at `at` (a pointer as parsed).
+    fn reference_error(&self, origins: &Origins, at: &str, message: String) -> LoadError {
+        let source = origins.unimport(&join(at, "$ref"));
+        let (file, line) = self.place(&source);
+        LoadError::Reference {
+            file,
+            pointer: source.pointer,
+            line,
+            message,
+        }
+    }
+
+    /// An error about the node at `at` (a pointer into the loaded tree).
+    fn invalid(&self, origins: &Origins, at: &str, message: String) -> LoadError {
+        let source = origins.source(at);
+        let (file, line) = self.place(&source);
+        LoadError::Invalid {
+            file,
+            pointer: source.pointer,
+            line,
+            message,
+        }
+    }
+}
+
+fn line_of(text: &str, file: &Path, pointer: &str) -> Option<usize> {
+    parse::locate(text, file, pointer).map(|(line, _)| line)
+}
+
+/// Reads `T` from `value` (at pointer `at` in `root`). On failure returns the pointer of the
+/// smallest schema that fails on its own (serde stops at the outermost untagged value, which
+/// is often a whole component) and the message.
+fn read<T: DeserializeOwned>(value: &Value, at: &str, root: &Value) -> Result<T, (String, String)> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, T>(value)
+    }));
+    let err = match result {
+        Ok(Ok(v)) => return Ok(v),
+        Ok(Err(e)) => e,
+        Err(_) => {
+            return Err((
+                at.to_owned(),
+                "the openapiv3 model panicked reading this document".into(),
+            ));
+        }
+    };
+    let mut ptr = at.to_owned();
+    for seg in err.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Map { key } => ptr = join(&ptr, key),
+            serde_path_to_error::Segment::Enum { .. } => {}
+            serde_path_to_error::Segment::Unknown => break,
+        }
+    }
+    let message = err.into_inner().to_string();
+    Err(narrow(root, ptr, message))
+}
+
+/// Finds, at or below `at`, the innermost schema that the model rejects on its own.
+fn narrow(root: &Value, at: String, message: String) -> (String, String) {
+    let mut tree = root.clone();
+    let mut best: Option<(String, String)> = None;
+    let _ = walk::document::<()>(&mut tree, &mut |node, ptr, kind| {
+        if best.is_some() || kind != Kind::Schema || !(is_within(ptr, &at) || is_within(&at, ptr)) {
+            return Ok(());
+        }
+        best = failing_schema(node, ptr);
+        Ok(())
+    });
+    best.unwrap_or((at, message))
+}
+
+fn failing_schema(node: &mut Value, ptr: &str) -> Option<(String, String)> {
+    let err = catch_unwind(AssertUnwindSafe(|| {
+        serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(node.clone()).err()
+    }))
+    .ok()??;
+    let mut inner = None;
+    if let Value::Object(map) = node {
+        let _ = walk::subschemas::<()>(map, ptr, &mut |child, child_ptr, _| {
+            if inner.is_none() {
+                inner = failing_schema(child, child_ptr);
+            }
+            Ok(())
         });
     }
-    let tree: YamlTree = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        LoadError::Syntax { file: file.to_path_buf(), format: "YAML", line, column, message: e.to_string() }
-    })?;
-    Ok(tree.0)
+    inner.or_else(|| Some((ptr.to_owned(), err.to_string())))
 }
 
-/// A JSON tree read from YAML. YAML allows what JSON does not, and each gets a deliberate
-/// answer: non-string keys (response codes such as `200:`) become strings, integers beyond
-/// 64 bits (`minimum: -9223372036854776000`) become the nearest float, tags are dropped.
-struct YamlTree(Value);
-
-impl<'de> serde::Deserialize<'de> for YamlTree {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(YamlVisitor).map(YamlTree)
-    }
-}
-
-struct YamlVisitor;
-
-impl<'de> serde::de::Visitor<'de> for YamlVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(YamlTree(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some((YamlTree(key), YamlTree(value))) = map.next_entry()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Null => "null".to_owned(),
-                other => other.to_string(),
-            };
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
-        // A YAML tag (`!foo value`): keep the value, drop the tag.
-        use serde::de::VariantAccess;
-        let (_tag, variant): (YamlTree, _) = data.variant()?;
-        variant.newtype_variant::<YamlTree>().map(|t| t.0)
-    }
-}
-
-/// Non-finite floats (`.inf`, `.nan`) have no JSON form; they become `null`.
-fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
-}
-
-fn detect_version(raw: &Value, file: &Path) -> Result<SpecVersion, LoadError> {
-    let err = |message: String| LoadError::Version { file: file.to_path_buf(), message };
+fn detect_version(
+    raw: &mut Value,
+    here: &Here<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<SpecVersion, LoadError> {
+    let err = |at: &str, message: String| LoadError::Version {
+        file: here.file.to_path_buf(),
+        line: line_of(here.text, here.file, at),
+        message,
+    };
     if let Some(swagger) = raw.get("swagger") {
-        return Err(err(format!(
-            "this is a Swagger {} document; convert it to OpenAPI 3 first (for example with `npx swagger2openapi`)",
-            swagger.as_str().unwrap_or("2.0")
-        )));
+        let v = swagger
+            .as_str()
+            .map_or_else(|| swagger.to_string(), str::to_owned);
+        return Err(err(
+            "#/swagger",
+            format!(
+                "this is a Swagger {v} document, not OpenAPI 3; convert it to OpenAPI 3 first \
+                 (for example with `npx swagger2openapi` or the converter at converter.swagger.io)"
+            ),
+        ));
     }
     let version = match raw.get("openapi") {
-        Some(Value::String(v)) => v.clone(),
-        Some(other) => return Err(err(format!("`openapi` must be a version string such as \"3.1.0\", found {other}"))),
-        None => return Err(err("missing the `openapi` field: not an OpenAPI 3 document".into())),
+        Some(Value::String(v)) => v.trim().to_owned(),
+        Some(Value::Number(n)) => {
+            // `openapi: 3.1` unquoted is a number in YAML.
+            let v = n.to_string();
+            warnings.push(Warning {
+                pointer: "#/openapi".into(),
+                message: format!("`openapi` should be a string such as \"{v}.0\"; read as \"{v}\""),
+            });
+            if let Value::Object(doc) = raw {
+                doc.insert("openapi".into(), Value::String(v.clone()));
+            }
+            v
+        }
+        Some(other) => {
+            let message = format!(
+                "`openapi` must be a version string such as \"3.1.0\", found {}",
+                kind_of(other)
+            );
+            return Err(err("#/openapi", message));
+        }
+        None => {
+            let message =
+                "missing the `openapi` field at the top level (such as `openapi: 3.1.0`): \
+                           this is not an OpenAPI 3 document"
+                    .to_owned();
+            return Err(LoadError::Version {
+                file: here.file.to_path_buf(),
+                line: None,
+                message,
+            });
+        }
     };
-    if version.starts_with("3.0") {
-        Ok(SpecVersion::V3_0)
-    } else if version.starts_with("3.1") {
-        Ok(SpecVersion::V3_1)
-    } else {
-        Err(err(format!("unsupported OpenAPI version `{version}`; 3.0.x and 3.1.x are supported")))
+    let mut parts = version.split('.');
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor = parts.next().and_then(|p| {
+        p.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse::<u32>()
+            .ok()
+    });
+    match (major, minor) {
+        (Some(3), Some(0)) => Ok(SpecVersion::V3_0),
+        (Some(3), Some(1)) => Ok(SpecVersion::V3_1),
+        (Some(2), _) => Err(err(
+            "#/openapi",
+            format!(
+                "unsupported OpenAPI version `{version}`: version 2 is Swagger (`swagger: \"2.0\"`); \
+                 convert the document to OpenAPI 3 (for example with `npx swagger2openapi`)"
+            ),
+        )),
+        _ => Err(err(
+            "#/openapi",
+            format!("unsupported OpenAPI version `{version}`; 3.0.x and 3.1.x are supported"),
+        )),
     }
 }
 
-fn to_pointer(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::from("#");
-    for seg in path.iter() {
-        out.push('/');
-        let s = seg.to_string();
-        out.push_str(&s.replace('~', "~0").replace('/', "~1"));
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
     }
-    out
+}
+
+/// `ptr` is `base` or below it.
+fn is_within(ptr: &str, base: &str) -> bool {
+    ptr.strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
