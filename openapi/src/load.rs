@@ -287,18 +287,58 @@ fn read<T: DeserializeOwned>(value: &Value, at: &str, root: &Value) -> Result<T,
     Err(narrow(root, ptr, message))
 }
 
-/// Finds, at or below `at`, the innermost schema that the model rejects on its own.
+/// Finds, at or below `at`, the innermost node that the model rejects on its own: each node
+/// of a known kind is read alone as its own type, and the deepest failure wins.
 fn narrow(root: &Value, at: String, message: String) -> (String, String) {
+    use openapiv3 as o;
     let mut tree = root.clone();
     let mut best: Option<(String, String)> = None;
     let _ = walk::document::<()>(&mut tree, &mut |node, ptr, kind| {
-        if best.is_some() || kind != Kind::Schema || !(is_within(ptr, &at) || is_within(&at, ptr)) {
+        let below_best = best
+            .as_ref()
+            .is_none_or(|(b, _)| is_within(ptr, b) && ptr != b);
+        if !below_best || !(is_within(ptr, &at) || is_within(&at, ptr)) {
             return Ok(());
         }
-        best = failing_schema(node, ptr);
+        let failure = match kind {
+            Kind::Schema => failing_schema(node, ptr),
+            Kind::Parameter => failing::<o::Parameter>(node, ptr),
+            Kind::Header => failing::<o::Header>(node, ptr),
+            Kind::RequestBody => failing::<o::RequestBody>(node, ptr),
+            Kind::Response => failing::<o::Response>(node, ptr),
+            Kind::Example => failing::<o::Example>(node, ptr),
+            Kind::Link => failing::<o::Link>(node, ptr),
+            Kind::Callback => failing::<o::Callback>(node, ptr),
+            Kind::PathItem => failing::<o::PathItem>(node, ptr),
+            Kind::SecurityScheme => failing::<o::SecurityScheme>(node, ptr),
+        };
+        if failure.is_some() {
+            best = failure;
+        }
         Ok(())
     });
     best.unwrap_or((at, message))
+}
+
+/// Reads a node that is not a schema (nor a `$ref`) as `T`: where inside it that fails.
+fn failing<T: DeserializeOwned>(node: &Value, ptr: &str) -> Option<(String, String)> {
+    if matches!(node, Value::Object(map) if walk::is_reference(map)) {
+        return None;
+    }
+    let err = catch_unwind(AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, T>(node).err()
+    }))
+    .ok()??;
+    let mut at = ptr.to_owned();
+    for seg in err.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => at.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Map { key } => at = join(&at, key),
+            serde_path_to_error::Segment::Enum { .. } => {}
+            serde_path_to_error::Segment::Unknown => break,
+        }
+    }
+    Some((at, err.into_inner().to_string()))
 }
 
 fn failing_schema(node: &mut Value, ptr: &str) -> Option<(String, String)> {

@@ -47,7 +47,8 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
         format: format.name(),
         line,
         column,
-        message,
+        // The parsers repeat the position in the message; the error already leads with it.
+        message: message.replacen(&format!(" at line {line} column {column}"), "", 1),
     };
     match format {
         Format::Json => {

@@ -107,8 +107,11 @@ pub(crate) fn check(
                 return Err(error(&site.at, message));
             };
             if let Some(start) = chain.iter().position(|c| *c == cur) {
-                let mut cycle: Vec<&str> = chain[start..].to_vec();
-                cycle.push(cur);
+                let mut cycle: Vec<String> = chain[start..]
+                    .iter()
+                    .map(|c| origins.display(&origins.unimport(c)))
+                    .collect();
+                cycle.push(origins.display(&origins.unimport(cur)));
                 let message = format!(
                     "`$ref` cycle with no schema in it: `{}`",
                     cycle.join("` → `")
