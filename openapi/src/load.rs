@@ -68,7 +68,8 @@ pub enum LoadError {
         file: PathBuf,
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{column}: invalid {format}: {message}")]
+    /// `line` and `column` are 1-based; 0 when the parser gave no position.
+    #[error("{file}{}: invalid {format}: {message}", at_line_col(*.line, *.column))]
     Syntax {
         file: PathBuf,
         format: &'static str,
@@ -104,6 +105,14 @@ pub enum LoadError {
     },
 }
 
+fn at_line_col(line: usize, column: usize) -> String {
+    match (line, column) {
+        (0, _) => String::new(),
+        (l, 0) => format!(":{l}"),
+        (l, c) => format!(":{l}:{c}"),
+    }
+}
+
 fn at_line(line: &Option<usize>) -> String {
     line.map(|l| format!(":{l}")).unwrap_or_default()
 }
@@ -121,6 +130,31 @@ pub fn load(path: &Path) -> Result<Document, LoadError> {
 /// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
 /// are read relative to its folder.
 pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
+    // A document may nest as deep as the parsers allow (128 levels), and reading that into
+    // the `openapiv3` model takes more stack than a test thread's 2 MiB in a debug build.
+    // The work runs on a thread with room for it (reserved, not committed, memory).
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("openapi-load".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || load_here(text, source));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(LoadError::Invalid {
+                    file: source.to_path_buf(),
+                    pointer: "#".into(),
+                    line: None,
+                    message: "the loader panicked on this document (a bug: please report it)"
+                        .into(),
+                })
+            }),
+            Err(_) => load_here(text, source),
+        }
+    })
+}
+
+fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = source.to_path_buf();
     if text.trim().is_empty() {

@@ -59,6 +59,12 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
             tree.map_err(|e| syntax(e.line(), e.column(), e.to_string()))
         }
         Format::Yaml => {
+            if let Some(at) = too_deep(text) {
+                let line = text[..at].matches('\n').count() + 1;
+                let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+                let message = format!("brackets nested more than {MAX_FLOW_DEPTH} deep");
+                return Err(syntax(line, column, message));
+            }
             let de = serde_yaml::Deserializer::from_str(text);
             Tree.deserialize(de).map_err(|e| {
                 let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
@@ -66,6 +72,30 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
             })
         }
     }
+}
+
+/// Far beyond the 128 levels serde_yaml accepts, but low enough to stop early.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// libyaml takes time quadratic in the nesting of flow collections (`[[[[…`): a few
+/// hundred kilobytes of brackets would take minutes before the depth limit is noticed. This
+/// scan (brackets inside strings count too, which only makes it stricter) finds the byte
+/// where the nesting passes [`MAX_FLOW_DEPTH`].
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Reads any YAML or JSON value into a JSON tree. YAML allows what JSON does not, and each
