@@ -15,6 +15,9 @@ pub fn doc_lines(text: &str, style: &DocStyle) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     let dedent = common_indent(&text);
+    // Content column of the list item being continued, if any: continuation lines are
+    // indented to it (clippy's `doc_lazy_continuation`), and never deeper (a code block).
+    let mut list_content: Option<usize> = None;
     for raw in text.trim_end().lines() {
         let line = raw.get(dedent.min(leading_spaces(raw))..).unwrap_or(raw);
         let trimmed = line.trim_start();
@@ -36,8 +39,18 @@ pub fn doc_lines(text: &str, style: &DocStyle) -> Vec<String> {
             fence = Some(marker);
             continue;
         }
+        if trimmed.is_empty() {
+            list_content = None;
+            out.push(String::new());
+            continue;
+        }
         // Four spaces of indentation would start an indented (doctest) code block.
-        let indent = leading_spaces(line).min(3);
+        let mut indent = leading_spaces(line).min(3);
+        if let Some(marker) = list_marker(trimmed) {
+            list_content = Some(indent + marker);
+        } else if let Some(content) = list_content {
+            indent = content;
+        }
         out.push(format!("{}{}", " ".repeat(indent), rewrite_inline(trimmed, style)));
     }
     if let Some(marker) = fence {
@@ -47,6 +60,15 @@ pub fn doc_lines(text: &str, style: &DocStyle) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The width of a list marker (`- `, `* `, `+ `, `12. `) at the start of `line`.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && digits < 10 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 fn leading_spaces(line: &str) -> usize {
@@ -158,5 +180,7 @@ mod tests {
         check("a\n\n        indented", &["a", "", "   indented"]);
         check("  - one\n    - two", &["- one", "  - two"]);
         check("unclosed ` tick", &["unclosed \\` tick"]);
+        check("intro\n  - item one\n    continued\n- two\nlazy", &["intro", "  - item one", "    continued", "- two", "  lazy"]);
+        check("1. first\n   more\n\nafter", &["1. first", "   more", "", "after"]);
     }
 }

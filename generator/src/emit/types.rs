@@ -310,7 +310,7 @@ fn setter(space: &TypeSpace, f: &Field) -> TokenStream {
     let field = ident(&f.name);
     let method = if f.name == "new" { format_ident!("with_new") } else { field.clone() };
     let (ty, convert) = param(space, &f.ty, &format_ident!("value"));
-    let value = if f.nullable { quote!(Some(Some(#convert))) } else { quote!(Some(#convert)) };
+    let value = if f.nullable { quote!(::std::option::Option::Some(::std::option::Option::Some(#convert))) } else { quote!(::std::option::Option::Some(#convert)) };
     let doc = format!(" Sets `{}`.", f.json_name.replace('`', "'"));
     let deprecated = f.docs.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -348,7 +348,7 @@ fn tagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, t: &Tagged, s
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match crate::runtime::model::tag_of(&value, #tag) {
+                ::std::result::Result::Ok(match crate::runtime::model::tag_of(&value, #tag) {
                     #(#arms)*
                     _ => Self::Unknown(value),
                 })
@@ -378,8 +378,8 @@ fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
             let tries = tries.iter().map(|v| {
                 let variant = ident(&v.name);
                 quote! {
-                    if let Ok(decoded) = crate::runtime::model::variant_from_value::<_, D::Error>(value.clone()) {
-                        return Ok(Self::#variant(decoded));
+                    if let ::std::result::Result::Ok(decoded) = crate::runtime::model::variant_from_value::<_, D::Error>(value.clone()) {
+                        return ::std::result::Result::Ok(Self::#variant(decoded));
                     }
                 }
             });
