@@ -198,13 +198,7 @@ fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
     let mut api: openapiv3::OpenAPI =
         read(&raw, "#", &raw).map_err(|(at, message)| here.invalid(&origins, &at, message))?;
     let mut losses = Vec::new();
-    match serde_json::to_value(&api) {
-        Ok(model) => lossless::check(&raw, &model, "#", &mut losses),
-        Err(e) => warnings.push(Warning {
-            pointer: "#".into(),
-            message: format!("lossless check skipped: {e}"),
-        }),
-    }
+    lossless::check(&raw, &api, "#", &mut losses);
     // `webhooks` (3.1) are path items the 3.0 model has no field for: each is read as one,
     // and the whole map is kept as the `x-webhooks` extension.
     if let Some(Value::Object(hooks)) = raw.get("webhooks") {
@@ -212,9 +206,7 @@ fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
             let at = join("#/webhooks", name);
             let item: openapiv3::ReferenceOr<openapiv3::PathItem> = read(hook, &at, &raw)
                 .map_err(|(at, message)| here.invalid(&origins, &at, message))?;
-            if let Ok(model) = serde_json::to_value(&item) {
-                lossless::check(hook, &model, &at, &mut losses);
-            }
+            lossless::check(hook, &item, &at, &mut losses);
         }
         if api.extensions.contains_key("x-webhooks") {
             warnings.push(Warning {

@@ -225,41 +225,69 @@ impl Normalizer<'_> {
             // Not a schema at all: deserialisation reports it with its location.
             _ => return,
         };
+        let has = Has::of(map);
+        let dynamic = has.any(Has::DYNAMIC);
         let here = Scope {
             parent: scope,
             ptr,
-            recursive_anchor: map.get("$recursiveAnchor") == Some(&Value::Bool(true)),
-            dynamic_anchor: map
-                .get("$dynamicAnchor")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            recursive_anchor: dynamic && map.get("$recursiveAnchor") == Some(&Value::Bool(true)),
+            dynamic_anchor: if dynamic {
+                map.get("$dynamicAnchor")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            } else {
+                None
+            },
         };
         let _ = walk::subschemas::<Infallible>(map, ptr, &mut |child, child_ptr, role| {
             self.schema(child, child_ptr, Some(&here), role);
             Ok(())
         });
-        self.rewrite(map, ptr, &here);
+        self.rewrite(map, ptr, &here, has);
     }
 
-    fn rewrite(&mut self, map: &mut Map<String, Value>, ptr: &str, scope: &Scope<'_>) {
-        self.dynamic_refs(map, ptr, scope);
-        self.const_to_enum(map, ptr);
-        if matches!(map.get("examples"), Some(Value::Array(_)))
+    fn rewrite(
+        &mut self,
+        map: &mut Map<String, Value>,
+        ptr: &str,
+        scope: &Scope<'_>,
+        mut has: Has,
+    ) {
+        if has.any(Has::DYNAMIC) {
+            self.dynamic_refs(map, ptr, scope);
+            has.0 |= Has::REF;
+        }
+        if has.any(Has::CONST) {
+            self.const_to_enum(map, ptr);
+            has.0 |= Has::ENUM | Has::TYPE;
+        }
+        if has.any(Has::EXAMPLES)
+            && matches!(map.get("examples"), Some(Value::Array(_)))
             && let Some(Value::Array(examples)) = map.shift_remove("examples")
             && let (false, Some(first)) = (map.contains_key("example"), examples.into_iter().next())
         {
             map.insert("example".into(), first);
         }
-        let types = null_type(map);
-        null_enum(map);
-        let mut lists = Lists::take(map);
-        null_members(map, &mut lists);
+        let types = if has.any(Has::TYPE) {
+            null_type(map)
+        } else {
+            None
+        };
+        if has.any(Has::ENUM) {
+            null_enum(map);
+        }
+        let mut lists = Lists::default();
+        if has.any(Has::LISTS) {
+            lists = Lists::take(map);
+            null_members(map, &mut lists);
+        }
         if let Some(types) = types {
             self.split_types(map, ptr, types, &mut lists);
         }
-        self.finish(map, ptr);
+        self.finish(map, ptr, has);
         // `$ref` with siblings: 3.1 reads both; the 3.0 model reads only the `$ref`.
-        if matches!(map.get("$ref"), Some(Value::String(_)))
+        if has.any(Has::REF)
+            && matches!(map.get("$ref"), Some(Value::String(_)))
             && (map.len() > 1 || !lists.is_empty())
             && let Some(reference) = map.shift_remove("$ref")
         {
@@ -274,12 +302,22 @@ impl Normalizer<'_> {
 
     /// The rewrites that depend on one schema's own keywords only (also run on each branch
     /// of a split `type: [A, B]`, whose keywords came from `ptr`).
-    fn finish(&mut self, map: &mut Map<String, Value>, ptr: &str) {
-        self.bounds(map, ptr);
-        self.lengths(map, ptr);
-        self.content(map, ptr);
-        self.tuples(map, ptr);
-        self.pattern_properties(map, ptr);
+    fn finish(&mut self, map: &mut Map<String, Value>, ptr: &str, has: Has) {
+        if has.any(Has::BOUNDS) || (has.any(Has::ENUM) && has.any(Has::TYPE)) {
+            self.bounds(map, ptr);
+        }
+        if has.any(Has::LENGTHS) {
+            self.lengths(map, ptr);
+        }
+        if has.any(Has::CONTENT) {
+            self.content(map, ptr);
+        }
+        if has.any(Has::TUPLES) {
+            self.tuples(map, ptr);
+        }
+        if has.any(Has::PATTERN) {
+            self.pattern_properties(map, ptr);
+        }
     }
 
     fn dynamic_refs(&mut self, map: &mut Map<String, Value>, ptr: &str, scope: &Scope<'_>) {
@@ -403,7 +441,8 @@ impl Normalizer<'_> {
                 }
                 branch.insert("enum".into(), Value::Array(mine));
             }
-            self.finish(&mut branch, ptr);
+            let has = Has::of(&branch);
+            self.finish(&mut branch, ptr, has);
             branches.push(Member {
                 value: Value::Object(branch),
                 from: From::Made,
@@ -696,6 +735,57 @@ impl Normalizer<'_> {
             names.join(", ")
         );
         self.warn(base, message);
+    }
+}
+
+/// Which keywords a schema has, from one pass over its keys: most schemas need none of the
+/// rewrites, and asking for each keyword by name would hash it every time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Has(u32);
+
+impl Has {
+    const DYNAMIC: u32 = 1;
+    const CONST: u32 = 1 << 1;
+    const EXAMPLES: u32 = 1 << 2;
+    const TYPE: u32 = 1 << 3;
+    const ENUM: u32 = 1 << 4;
+    const LISTS: u32 = 1 << 5;
+    const REF: u32 = 1 << 6;
+    const BOUNDS: u32 = 1 << 7;
+    const LENGTHS: u32 = 1 << 8;
+    const CONTENT: u32 = 1 << 9;
+    const TUPLES: u32 = 1 << 10;
+    const PATTERN: u32 = 1 << 11;
+
+    fn of(map: &Map<String, Value>) -> Has {
+        let mut bits = 0;
+        for key in map.keys() {
+            bits |= match key.as_str() {
+                "$recursiveRef" | "$recursiveAnchor" | "$dynamicRef" | "$dynamicAnchor" => {
+                    Has::DYNAMIC
+                }
+                "const" => Has::CONST,
+                "examples" => Has::EXAMPLES,
+                "type" => Has::TYPE,
+                "enum" => Has::ENUM,
+                "allOf" | "anyOf" | "oneOf" => Has::LISTS,
+                "$ref" => Has::REF,
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                    Has::BOUNDS
+                }
+                "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties"
+                | "maxProperties" => Has::LENGTHS,
+                "contentEncoding" | "contentMediaType" => Has::CONTENT,
+                "prefixItems" | "items" => Has::TUPLES,
+                "patternProperties" => Has::PATTERN,
+                _ => 0,
+            };
+        }
+        Has(bits)
+    }
+
+    fn any(self, bits: u32) -> bool {
+        self.0 & bits != 0
     }
 }
 

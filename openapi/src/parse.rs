@@ -82,18 +82,26 @@ const MAX_FLOW_DEPTH: usize = 1000;
 /// scan (brackets inside strings count too, which only makes it stricter) finds the byte
 /// where the nesting passes [`MAX_FLOW_DEPTH`].
 fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some(i);
+    const CHUNK: usize = 4096;
+    let limit = MAX_FLOW_DEPTH as i64;
+    let opens = |b: u8| i64::from((b == b'[') | (b == b'{'));
+    let closes = |b: u8| i64::from((b == b']') | (b == b'}'));
+    let mut depth: i64 = 0;
+    for (n, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
+        // Counting is fast; walking byte by byte is needed only where the limit can be
+        // passed, which never happens in a real document.
+        let open = chunk.iter().map(|&b| opens(b) as u32).sum::<u32>() as i64;
+        let close = chunk.iter().map(|&b| closes(b) as u32).sum::<u32>() as i64;
+        if depth + open > limit {
+            let mut d = depth;
+            for (i, &b) in chunk.iter().enumerate() {
+                d += opens(b) - closes(b);
+                if d > limit {
+                    return Some(n * CHUNK + i);
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
         }
+        depth = (depth + open - close).max(0);
     }
     None
 }
@@ -166,13 +174,15 @@ impl<'de> Visitor<'de> for Tree {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(Tree)? {
-            let key = key_string(key);
-            if out.contains_key(&key) {
+            match out.entry(key_string(key)) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(Tree)?);
+                }
                 // Failing inside the second value makes the parser mark its line.
-                map.next_value_seed(Duplicate(&key))?;
+                serde_json::map::Entry::Occupied(seen) => {
+                    map.next_value_seed(Duplicate(seen.key()))?
+                }
             }
-            let value = map.next_value_seed(Tree)?;
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }
@@ -364,6 +374,13 @@ mod tests {
         let file = Path::new("x.json");
         assert_eq!(locate(json, file, "#/a/1/b").map(|l| l.0), Some(4));
         assert_eq!(locate(json, file, "#/a/0").map(|l| l.0), Some(3));
+    }
+
+    #[test]
+    fn too_deep_finds_the_byte() {
+        let text = format!("{}{}", "a[]".repeat(5000), "[".repeat(MAX_FLOW_DEPTH + 5));
+        assert_eq!(too_deep(&text), Some(15000 + MAX_FLOW_DEPTH));
+        assert_eq!(too_deep(&"[]".repeat(100_000)), None);
     }
 
     #[test]

@@ -48,10 +48,20 @@ pub(crate) fn tokens(ptr: &str) -> Option<Vec<String>> {
 
 /// Looks a `#/a/b` pointer up in `root`.
 pub(crate) fn get<'a>(root: &'a Value, ptr: &str) -> Option<&'a Value> {
+    let rest = ptr.strip_prefix('#').unwrap_or(ptr);
+    if rest.is_empty() {
+        return Some(root);
+    }
+    let decoded = percent_decode(rest.strip_prefix('/')?);
     let mut node = root;
-    for token in tokens(ptr)? {
+    for raw in decoded.split('/') {
+        let token: Cow<'_, str> = if raw.contains('~') {
+            Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(raw)
+        };
         node = match node {
-            Value::Object(map) => map.get(&token)?,
+            Value::Object(map) => map.get(token.as_ref())?,
             Value::Array(items) => items.get(parse_index(&token)?)?,
             _ => return None,
         };
