@@ -7,7 +7,10 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
     let runtime = root.join("src/runtime");
     println!("cargo:rerun-if-changed={}", runtime.display());
-    println!("cargo:rerun-if-changed={}", root.join("Cargo.toml").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.toml").display()
+    );
     let mut files: Vec<String> = std::fs::read_dir(&runtime)
         .expect("templates/src/runtime exists")
         .filter_map(|e| e.ok())
@@ -15,16 +18,22 @@ fn main() {
         .filter(|n| n.ends_with(".rs"))
         .collect();
     files.sort();
-    let mut out = String::from("/// The runtime's files: name and contents.\npub const RUNTIME_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// The runtime's files: name and contents.\npub const RUNTIME_FILES: &[(&str, &str)] = &[\n",
+    );
     for name in &files {
         println!("cargo:rerun-if-changed={}", runtime.join(name).display());
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", runtime.join(name).display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            runtime.join(name).display().to_string()
+        ));
     }
     out.push_str("];\n");
     out.push_str(&format!(
         "/// The runtime crate's manifest, whose dependencies every generated crate gets.\npub const RUNTIME_MANIFEST: &str = include_str!({:?});\n",
         root.join("Cargo.toml").display().to_string()
     ));
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("runtime_files.rs");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("runtime_files.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

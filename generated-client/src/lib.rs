@@ -5,4 +5,5 @@
 //!
 //! API version `2.3.0`; generated as crate `openai-client`.
 pub mod runtime;
+#[rustfmt::skip]
 pub mod types;

@@ -31,10 +31,17 @@ pub fn doc_lines(text: &str, style: &DocStyle) -> Vec<String> {
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let marker: String = trimmed.chars().take_while(|&c| c == '`' || c == '~').collect();
+            let marker: String = trimmed
+                .chars()
+                .take_while(|&c| c == '`' || c == '~')
+                .collect();
             let lang = trimmed[marker.len()..].trim();
             // An untagged fence would be compiled as a Rust doctest.
-            let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+            let lang = if lang.is_empty() || lang == "rust" {
+                "text"
+            } else {
+                lang
+            };
             out.push(format!("{marker}{lang}"));
             fence = Some(marker);
             continue;
@@ -51,7 +58,11 @@ pub fn doc_lines(text: &str, style: &DocStyle) -> Vec<String> {
         } else if let Some(content) = list_content {
             indent = content;
         }
-        out.push(format!("{}{}", " ".repeat(indent), rewrite_inline(trimmed, style)));
+        out.push(format!(
+            "{}{}",
+            " ".repeat(indent),
+            rewrite_inline(trimmed, style)
+        ));
     }
     if let Some(marker) = fence {
         out.push(marker);
@@ -76,7 +87,11 @@ fn leading_spaces(line: &str) -> usize {
 }
 
 fn common_indent(text: &str) -> usize {
-    text.lines().filter(|l| !l.trim().is_empty()).map(leading_spaces).min().unwrap_or(0)
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(leading_spaces)
+        .min()
+        .unwrap_or(0)
 }
 
 /// Rewrites one line outside code blocks, leaving inline code spans untouched.
@@ -151,7 +166,9 @@ fn url_len(s: &str) -> Option<usize> {
     if !(s.starts_with("https://") || s.starts_with("http://")) {
         return None;
     }
-    let mut len = s.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '`' || c == '"').unwrap_or(s.len());
+    let mut len = s
+        .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '`' || c == '"')
+        .unwrap_or(s.len());
     // Trailing punctuation belongs to the sentence, not the URL.
     while len > 0 && s[..len].ends_with(['.', ',', ';', ':', ')', '!', '?', '\'']) {
         len -= 1;
@@ -164,23 +181,46 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: &[&str]) {
-        let style = DocStyle { link_base: Some("https://platform.openai.com".into()) };
+        let style = DocStyle {
+            link_base: Some("https://platform.openai.com".into()),
+        };
         assert_eq!(doc_lines(input, &style), expected, "input {input:?}");
     }
 
     #[test]
     fn rewrites() {
         check("plain text", &["plain text"]);
-        check("see [the guide](/docs/guides/x).", &["see [the guide](https://platform.openai.com/docs/guides/x)."]);
-        check("an array [1, 2] of `[x]`", &["an array \\[1, 2\\] of `[x]`"]);
-        check("visit https://example.com/a.", &["visit <https://example.com/a>."]);
+        check(
+            "see [the guide](/docs/guides/x).",
+            &["see [the guide](https://platform.openai.com/docs/guides/x)."],
+        );
+        check(
+            "an array [1, 2] of `[x]`",
+            &["an array \\[1, 2\\] of `[x]`"],
+        );
+        check(
+            "visit https://example.com/a.",
+            &["visit <https://example.com/a>."],
+        );
         check("a <b> c", &["a &lt;b&gt; c"]);
-        check("```\nlet x = [1];\n```", &["```text", "let x = [1];", "```"]);
-        check("```json\n{\"a\": 1}\n```", &["```json", "{\"a\": 1}", "```"]);
+        check(
+            "```\nlet x = [1];\n```",
+            &["```text", "let x = [1];", "```"],
+        );
+        check(
+            "```json\n{\"a\": 1}\n```",
+            &["```json", "{\"a\": 1}", "```"],
+        );
         check("a\n\n        indented", &["a", "", "   indented"]);
         check("  - one\n    - two", &["- one", "  - two"]);
         check("unclosed ` tick", &["unclosed \\` tick"]);
-        check("intro\n  - item one\n    continued\n- two\nlazy", &["intro", "  - item one", "    continued", "- two", "  lazy"]);
-        check("1. first\n   more\n\nafter", &["1. first", "   more", "", "after"]);
+        check(
+            "intro\n  - item one\n    continued\n- two\nlazy",
+            &["intro", "  - item one", "    continued", "- two", "  lazy"],
+        );
+        check(
+            "1. first\n   more\n\nafter",
+            &["1. first", "   more", "", "after"],
+        );
     }
 }

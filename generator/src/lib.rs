@@ -36,7 +36,11 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "schemas read:   {}", self.schemas_read)?;
         writeln!(f, "types emitted:  {}", self.types_emitted)?;
-        writeln!(f, "fallbacks to serde_json::Value: {}", self.fallbacks.len())?;
+        writeln!(
+            f,
+            "fallbacks to serde_json::Value: {}",
+            self.fallbacks.len()
+        )?;
         for d in &self.fallbacks {
             writeln!(f, "  {}: {}", d.pointer, d.message)?;
         }
@@ -67,10 +71,17 @@ pub enum GenerateError {
 /// Generates a client crate from a loaded document.
 pub fn generate(doc: &openapi::Document, config: &Config) -> Result<Output, GenerateError> {
     let mut model = lower::lower(doc, config);
-    model.report.warnings.extend(
-        doc.warnings.iter().map(|w| Diagnostic { pointer: w.pointer.clone(), message: w.message.clone() }),
-    );
+    model
+        .report
+        .warnings
+        .extend(doc.warnings.iter().map(|w| Diagnostic {
+            pointer: w.pointer.clone(),
+            message: w.message.clone(),
+        }));
     model.report.warnings.sort();
     let files = emit::emit(&model, config)?;
-    Ok(Output { files, report: model.report })
+    Ok(Output {
+        files,
+        report: model.report,
+    })
 }

@@ -47,25 +47,36 @@ enum Failure {
 
 fn run(args: Args) -> Result<(), Failure> {
     let mut config = match &args.config {
-        Some(path) => openapi::Config::from_file(path).map_err(|e| Failure::Input(e.to_string()))?,
+        Some(path) => {
+            openapi::Config::from_file(path).map_err(|e| Failure::Input(e.to_string()))?
+        }
         None => {
-            let spec = args.spec.clone().ok_or_else(|| Failure::Usage("give --spec FILE or --config FILE".into()))?;
+            let spec = args
+                .spec
+                .clone()
+                .ok_or_else(|| Failure::Usage("give --spec FILE or --config FILE".into()))?;
             openapi::Config::for_spec(&spec, &args.crate_name)
         }
     };
     if let Some(spec) = &args.spec {
         config.spec = spec.clone();
     }
-    let out = args.out.clone().or_else(|| config.out.clone()).ok_or_else(|| Failure::Usage("give --out DIR".into()))?;
+    let out = args
+        .out
+        .clone()
+        .or_else(|| config.out.clone())
+        .ok_or_else(|| Failure::Usage("give --out DIR".into()))?;
     let doc = openapi::load(&config.spec).map_err(|e| Failure::Input(e.to_string()))?;
     let output = generator::generate(&doc, &config).map_err(|e| Failure::Input(e.to_string()))?;
     for (path, contents) in &output.files {
         let target = out.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Failure::Input(format!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::Input(format!("{}: {e}", parent.display())))?;
         }
         if std::fs::read_to_string(&target).ok().as_deref() != Some(contents.as_str()) {
-            std::fs::write(&target, contents).map_err(|e| Failure::Input(format!("{}: {e}", target.display())))?;
+            std::fs::write(&target, contents)
+                .map_err(|e| Failure::Input(format!("{}: {e}", target.display())))?;
         }
     }
     eprint!("{}", output.report);

@@ -4,10 +4,11 @@
 /// Rust keywords (strict and reserved, 2024 edition). A field or method named like one
 /// gets a trailing underscore; `r#` would also work but reads badly in user code.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
-    "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Splits a name into words: at any character that is not a letter or digit, at
@@ -41,7 +42,9 @@ pub fn words(name: &str) -> Vec<String> {
 pub fn upper_camel(name: &str) -> String {
     let mut out = String::new();
     for word in words(name) {
-        if out.ends_with(|c: char| c.is_ascii_digit()) && word.starts_with(|c: char| c.is_ascii_digit()) {
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit())
+        {
             out.push('_');
         }
         let mut chars = word.chars();
@@ -55,7 +58,11 @@ pub fn upper_camel(name: &str) -> String {
 
 /// `snake_case`.
 pub fn snake(name: &str) -> String {
-    words(name).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_")
+    words(name)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// A type name for a schema name. Never empty, never a keyword, never starts with a digit.
@@ -82,7 +89,13 @@ pub fn variant_name(value: &str) -> String {
     let camel = ascii_only(&upper_camel(&signed));
     match camel.as_str() {
         "" if value.is_empty() => "Empty".into(),
-        "" => format!("U{}", value.chars().map(|c| format!("{:X}", c as u32)).collect::<String>()),
+        "" => format!(
+            "U{}",
+            value
+                .chars()
+                .map(|c| format!("{:X}", c as u32))
+                .collect::<String>()
+        ),
         "Self" => "SelfValue".into(),
         // `Other` is the catch-all of every open enum.
         "Other" => "OtherValue".into(),
@@ -125,7 +138,11 @@ pub fn unique(base: &str, taken: &mut std::collections::HashSet<String>) -> Stri
     if taken.insert(base.to_string()) {
         return base.to_string();
     }
-    let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+    let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
     (2..)
         .map(|n| format!("{base}{sep}{n}"))
         .find(|candidate| taken.insert(candidate.clone()))
@@ -139,7 +156,11 @@ mod tests {
     #[test]
     fn identifier_table() {
         let cases: &[(&str, fn(&str) -> String, &str)] = &[
-            ("CreateChatCompletionRequest", type_name, "CreateChatCompletionRequest"),
+            (
+                "CreateChatCompletionRequest",
+                type_name,
+                "CreateChatCompletionRequest",
+            ),
             ("Foo_Bar", type_name, "FooBar"),
             ("HTTPServer", type_name, "HttpServer"),
             ("123abc", type_name, "T123abc"),

@@ -24,6 +24,13 @@ pub struct Config {
     /// Type name overrides: schema name (as in `components/schemas`) → Rust type name.
     #[serde(default)]
     pub type_names: BTreeMap<String, String>,
+    /// Base URL for site-relative links in descriptions (`[guide](/docs/x)`).
+    #[serde(default)]
+    pub doc_link_base: Option<String>,
+    /// Spec examples known not to match their own schema: `Schema` or `Schema.property` →
+    /// why. The generated round-trip test expects exactly these to fail.
+    #[serde(default)]
+    pub known_bad_examples: BTreeMap<String, String>,
 }
 
 fn default_version() -> String {
@@ -59,6 +66,8 @@ impl Config {
             crate_version: default_version(),
             description: None,
             type_names: BTreeMap::new(),
+            doc_link_base: None,
+            known_bad_examples: BTreeMap::new(),
         }
     }
 }

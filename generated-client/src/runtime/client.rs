@@ -3,7 +3,12 @@
 //! The client: configuration from the builder and the environment, and request
 //! execution with retries and timeouts. [`Call`] is what generated methods return.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::fmt;
@@ -14,14 +19,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::runtime::config::{AuthScheme, ClientConfig, SecretString};
 use crate::runtime::encoding;
-use crate::runtime::error::{ApiError, ApiErrorKind, ConnectionError, Error, ErrorBody, ErrorKind, Result, TimeoutError};
+use crate::runtime::error::{
+    ApiError, ApiErrorKind, ConnectionError, Error, ErrorBody, ErrorKind, Result, TimeoutError,
+};
 use crate::runtime::request::{Request, RequestOptions};
-use crate::runtime::response::{ApiResponse, Binary, BinaryStream, ByteStream, Format, ReceivedBody, ResponseParts};
+use crate::runtime::response::{
+    ApiResponse, Binary, BinaryStream, ByteStream, Format, ReceivedBody, ResponseParts,
+};
 use crate::runtime::retry::{self, RetryPolicy};
 
 /// The timeout of each attempt when none is configured: 10 minutes.
@@ -110,34 +121,59 @@ impl Client {
     pub fn with_options(&self, options: RequestOptions) -> Client {
         let mut inner = (*self.inner).clone();
         inner.options.merge(options);
-        Client { inner: Arc::new(inner) }
+        Client {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Prepares a call; generated methods return this, and awaiting it sends the request.
     pub fn call<F: Format>(&self, request: Request) -> Call<F> {
-        Call { client: self.clone(), request, format: PhantomData }
+        Call {
+            client: self.clone(),
+            request,
+            format: PhantomData,
+        }
     }
 
     /// Sends a request with retries and returns the status, headers and body of the
     /// first 2xx response: read in full, or (when `streaming`) left unread so that
     /// nothing is retried once the body has started.
     #[doc(hidden)]
-    pub async fn execute(&self, request: &Request, streaming: bool, accept: &str) -> Result<(ResponseParts, ReceivedBody)> {
+    pub async fn execute(
+        &self,
+        request: &Request,
+        streaming: bool,
+        accept: &str,
+    ) -> Result<(ResponseParts, ReceivedBody)> {
         let prepared = self.prepare(request, accept)?;
         let mut retries_done = 0;
         loop {
             let can_retry = retries_done < prepared.max_retries;
-            let attempt = tokio::time::timeout(prepared.timeout, self.attempt(&prepared, streaming, can_retry)).await;
+            let attempt = tokio::time::timeout(
+                prepared.timeout,
+                self.attempt(&prepared, streaming, can_retry),
+            )
+            .await;
             let wait = match attempt {
                 Ok(Ok(Attempt::Done(parts, body))) => return Ok((parts, body)),
                 Ok(Ok(Attempt::Failed(error))) => return Err(error),
-                Ok(Ok(Attempt::Retry(headers))) => self.inner.retry.delay(retries_done, Some(&headers)),
+                Ok(Ok(Attempt::Retry(headers))) => {
+                    self.inner.retry.delay(retries_done, Some(&headers))
+                }
                 Ok(Err(e)) if e.is_builder() => {
-                    return Err(Error::config(format!("{}: {}", prepared.describe, e.without_url())));
+                    return Err(Error::config(format!(
+                        "{}: {}",
+                        prepared.describe,
+                        e.without_url()
+                    )));
                 }
                 Ok(Err(e)) if !can_retry => return Err(transport_error(e, &prepared)),
                 Err(_) if !can_retry => {
-                    return Err(ErrorKind::Timeout(TimeoutError { request: prepared.describe.clone(), after: prepared.timeout }).into());
+                    return Err(ErrorKind::Timeout(TimeoutError {
+                        request: prepared.describe.clone(),
+                        after: prepared.timeout,
+                    })
+                    .into());
                 }
                 Ok(Err(_)) | Err(_) => self.inner.retry.delay(retries_done, None),
             };
@@ -146,8 +182,17 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, prepared: &Prepared, streaming: bool, can_retry: bool) -> reqwest::Result<Attempt> {
-        let mut builder = self.inner.http.request(prepared.method.clone(), prepared.url.clone()).headers(prepared.headers.clone());
+    async fn attempt(
+        &self,
+        prepared: &Prepared,
+        streaming: bool,
+        can_retry: bool,
+    ) -> reqwest::Result<Attempt> {
+        let mut builder = self
+            .inner
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
@@ -156,7 +201,11 @@ impl Client {
         if status.is_success() {
             let headers = std::mem::take(response.headers_mut());
             let body = if streaming {
-                ReceivedBody::Streaming(ByteStream::from_response(response, prepared.timeout, prepared.describe.clone()))
+                ReceivedBody::Streaming(ByteStream::from_response(
+                    response,
+                    prepared.timeout,
+                    prepared.describe.clone(),
+                ))
             } else {
                 ReceivedBody::Full(response.bytes().await?)
             };
@@ -175,13 +224,29 @@ impl Client {
         let mut raw_body = String::from_utf8_lossy(body).into_owned();
         let mut parsed = ErrorBody::parse(body);
         // Servers sometimes echo the credential back; it must not reach a log.
-        let echoed = self.inner.api_key.as_ref().map(SecretString::expose_secret).filter(|k| k.len() >= 4 && raw_body.contains(*k));
+        let echoed = self
+            .inner
+            .api_key
+            .as_ref()
+            .map(SecretString::expose_secret)
+            .filter(|k| k.len() >= 4 && raw_body.contains(*k));
         if let Some(key) = echoed {
             raw_body = raw_body.replace(key, "[REDACTED]");
             parsed = ErrorBody::parse(raw_body.as_bytes());
         }
-        let request_id = headers.get(self.inner.config.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        ErrorKind::Api(ApiError { status, kind: ApiErrorKind::from_status(status), body: parsed, raw_body, request_id, headers }).into()
+        let request_id = headers
+            .get(self.inner.config.request_id_header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        ErrorKind::Api(ApiError {
+            status,
+            kind: ApiErrorKind::from_status(status),
+            body: parsed,
+            raw_body,
+            request_id,
+            headers,
+        })
+        .into()
     }
 
     fn prepare(&self, request: &Request, accept: &str) -> Result<Prepared> {
@@ -191,9 +256,15 @@ impl Client {
         }
         let describe = request.describe();
         if !encoding::path_is_safe(&request.path) {
-            return Err(Error::encode(format!("{describe}: a path parameter is `.` or `..`, which would change the path")));
+            return Err(Error::encode(format!(
+                "{describe}: a path parameter is `.` or `..`, which would change the path"
+            )));
         }
-        let separator = if request.path.starts_with('/') { "" } else { "/" };
+        let separator = if request.path.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
         let mut url = Url::parse(&format!("{}{separator}{}", inner.base_url, request.path))
             .map_err(|e| Error::config(format!("{describe}: invalid URL: {e}")))?;
         let mut options = inner.options.clone();
@@ -203,7 +274,12 @@ impl Client {
             (AuthScheme::ApiKeyQuery(name), Some(key)) => Some((name, key.expose_secret())),
             _ => None,
         };
-        let mut pairs = inner.query.iter().chain(&request.query).chain(&options.extra_query).peekable();
+        let mut pairs = inner
+            .query
+            .iter()
+            .chain(&request.query)
+            .chain(&options.extra_query)
+            .peekable();
         if pairs.peek().is_some() || auth_query.is_some() {
             let mut query = url.query_pairs_mut();
             for (name, value) in pairs {
@@ -222,8 +298,14 @@ impl Client {
         if let Some((_, content_type)) = &body {
             headers.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
         }
-        if let (Some(name), false) = (inner.config.idempotency_header, request.method == Method::GET) {
-            let key = options.idempotency_key.clone().unwrap_or_else(|| format!("retry-{}", retry::random_hex()));
+        if let (Some(name), false) = (
+            inner.config.idempotency_header,
+            request.method == Method::GET,
+        ) {
+            let key = options
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| format!("retry-{}", retry::random_hex()));
             headers.insert(header_name(name)?, header_value(name, &key)?);
         }
         for (name, value) in request.headers.iter().chain(&options.extra_headers) {
@@ -261,17 +343,30 @@ enum Attempt {
 
 fn transport_error(error: reqwest::Error, prepared: &Prepared) -> Error {
     if error.is_timeout() {
-        return ErrorKind::Timeout(TimeoutError { request: prepared.describe.clone(), after: prepared.timeout }).into();
+        return ErrorKind::Timeout(TimeoutError {
+            request: prepared.describe.clone(),
+            after: prepared.timeout,
+        })
+        .into();
     }
-    ErrorKind::Connection(ConnectionError { request: prepared.describe.clone(), source: Some(Box::new(error.without_url())) }).into()
+    ErrorKind::Connection(ConnectionError {
+        request: prepared.describe.clone(),
+        source: Some(Box::new(error.without_url())),
+    })
+    .into()
 }
 
 fn header_name(name: &str) -> Result<HeaderName> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::config(format!("`{name}` is not a valid header name")))
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value).map_err(|_| Error::config(format!("the value of header `{name}` is not a valid header value")))
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::config(format!(
+            "the value of header `{name}` is not a valid header value"
+        ))
+    })
 }
 
 /// Builds a [`Client`]. Values set here win over the environment.
@@ -299,7 +394,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
-            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -359,7 +457,10 @@ impl ClientBuilder {
 
     /// Reads "environment variables" through `lookup` instead of the process
     /// environment: `|_| None` ignores the environment entirely.
-    pub fn env_source(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+    pub fn env_source(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
         self.env = EnvSource::Custom(Box::new(lookup));
         self
     }
@@ -375,27 +476,46 @@ impl ClientBuilder {
             value.filter(|v| !v.trim().is_empty())
         };
 
-        let api_key = self.api_key.clone().or_else(|| config.api_key_env.and_then(env).map(SecretString::new));
+        let api_key = self
+            .api_key
+            .clone()
+            .or_else(|| config.api_key_env.and_then(env).map(SecretString::new));
         if api_key.is_none() && config.auth != AuthScheme::None {
             return Err(Error::config(match config.api_key_env {
-                Some(var) => format!("no API key: set the `{var}` environment variable or call `api_key()` on the client builder"),
+                Some(var) => format!(
+                    "no API key: set the `{var}` environment variable or call `api_key()` on the client builder"
+                ),
                 None => "no API key: call `api_key()` on the client builder".to_owned(),
             }));
         }
 
-        let base_url = self.base_url.clone().or_else(|| config.base_url_env.and_then(env)).unwrap_or_else(|| config.default_base_url.to_owned());
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| config.base_url_env.and_then(env))
+            .unwrap_or_else(|| config.default_base_url.to_owned());
         let base_url = base_url.trim_end_matches('/').to_owned();
         match Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
-            Ok(_) => return Err(Error::config(format!("invalid base URL `{base_url}`: expected http(s)://host[/path] without a query"))),
+            Ok(_) => {
+                return Err(Error::config(format!(
+                    "invalid base URL `{base_url}`: expected http(s)://host[/path] without a query"
+                )));
+            }
             Err(e) => return Err(Error::config(format!("invalid base URL `{base_url}`: {e}"))),
         }
 
         let mut headers = HeaderMap::new();
-        headers.insert(USER_AGENT, header_value("User-Agent", &config.user_agent())?);
+        headers.insert(
+            USER_AGENT,
+            header_value("User-Agent", &config.user_agent())?,
+        );
         for env_header in config.env_headers {
             if let Some(value) = env(env_header.env) {
-                headers.insert(header_name(env_header.header)?, header_value(env_header.header, &value)?);
+                headers.insert(
+                    header_name(env_header.header)?,
+                    header_value(env_header.header, &value)?,
+                );
             }
         }
         for (name, value) in &self.headers {
@@ -403,17 +523,24 @@ impl ClientBuilder {
         }
         if let Some(key) = &api_key {
             let secret = |text: String| {
-                let mut value = HeaderValue::from_str(&text)
-                    .map_err(|_| Error::config("the API key contains characters that cannot be sent in a header"))?;
+                let mut value = HeaderValue::from_str(&text).map_err(|_| {
+                    Error::config("the API key contains characters that cannot be sent in a header")
+                })?;
                 value.set_sensitive(true);
                 Ok::<_, Error>(value)
             };
             match config.auth {
                 AuthScheme::Bearer => {
-                    headers.insert(AUTHORIZATION, secret(format!("Bearer {}", key.expose_secret()))?);
+                    headers.insert(
+                        AUTHORIZATION,
+                        secret(format!("Bearer {}", key.expose_secret()))?,
+                    );
                 }
                 AuthScheme::Basic => {
-                    headers.insert(AUTHORIZATION, secret(format!("Basic {}", base64(key.expose_secret().as_bytes())))?);
+                    headers.insert(
+                        AUTHORIZATION,
+                        secret(format!("Basic {}", base64(key.expose_secret().as_bytes())))?,
+                    );
                 }
                 AuthScheme::ApiKeyHeader(name) => {
                     headers.insert(header_name(name)?, secret(key.expose_secret().to_owned())?);
@@ -424,7 +551,9 @@ impl ClientBuilder {
 
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|e| Error::config(format!("could not start the HTTP client: {e}")))?,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::config(format!("could not start the HTTP client: {e}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -445,14 +574,25 @@ impl ClientBuilder {
 /// Standard base64 with padding, for basic auth.
 fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let symbol = |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
+    let symbol =
+        |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let bytes = [chunk.first().copied(), chunk.get(1).copied(), chunk.get(2).copied()];
-        let n = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(b.unwrap_or(0)));
+        let bytes = [
+            chunk.first().copied(),
+            chunk.get(1).copied(),
+            chunk.get(2).copied(),
+        ];
+        let n = bytes
+            .iter()
+            .fold(0u32, |acc, b| (acc << 8) | u32::from(b.unwrap_or(0)));
         out.push(symbol(n >> 18));
         out.push(symbol(n >> 12));
-        out.push(if bytes[1].is_some() { symbol(n >> 6) } else { '=' });
+        out.push(if bytes[1].is_some() {
+            symbol(n >> 6)
+        } else {
+            '='
+        });
         out.push(if bytes[2].is_some() { symbol(n) } else { '=' });
     }
     out
@@ -479,7 +619,9 @@ pub struct Call<F> {
 
 impl<F> fmt::Debug for Call<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call").field("request", &self.request).finish_non_exhaustive()
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .finish_non_exhaustive()
     }
 }
 
@@ -527,16 +669,26 @@ impl<F: Format> Call<F> {
 
     /// Sends the request and returns the data with the response's status, headers and request id.
     pub async fn with_raw_response(self) -> Result<ApiResponse<F::Output>> {
-        let Call { client, request, .. } = self;
+        let Call {
+            client, request, ..
+        } = self;
         let (parts, body) = client.execute(&request, F::STREAMING, F::ACCEPT).await?;
         let data = F::finish(&parts, body, &client, request)?;
-        Ok(ApiResponse::new(parts, client.config().request_id_header, data))
+        Ok(ApiResponse::new(
+            parts,
+            client.config().request_id_header,
+            data,
+        ))
     }
 
     /// The same request read with another format.
     #[doc(hidden)]
     pub fn with_format<G: Format>(self) -> Call<G> {
-        Call { client: self.client, request: self.request, format: PhantomData }
+        Call {
+            client: self.client,
+            request: self.request,
+            format: PhantomData,
+        }
     }
 
     #[doc(hidden)]
@@ -563,7 +715,13 @@ impl<F: Format> IntoFuture for Call<F> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
 
     #[test]
@@ -582,11 +740,22 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
         for (input, expected) in cases {
             assert_eq!(base64(input.as_bytes()), expected);
         }
-        assert_eq!(base64(b"Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            base64(b"Aladdin:open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert_eq!(base64(&[0xff, 0xfe]), "//4=");
     }
 }

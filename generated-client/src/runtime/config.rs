@@ -8,7 +8,12 @@
 //! variable names, auth scheme, its own name and version) and passes `&CONFIG` to
 //! [`Client::builder`](crate::runtime::client::Client::builder).
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::fmt;
@@ -90,7 +95,11 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// A configuration with bearer auth, no environment variables, and `x-request-id`
     /// as the request id header.
-    pub const fn new(crate_name: &'static str, crate_version: &'static str, default_base_url: &'static str) -> Self {
+    pub const fn new(
+        crate_name: &'static str,
+        crate_version: &'static str,
+        default_base_url: &'static str,
+    ) -> Self {
         ClientConfig {
             crate_name,
             crate_version,

@@ -23,7 +23,9 @@ pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
 }
 
 /// Decodes one variant of a tagged union from the already-buffered object.
-pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
+pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
     T::deserialize(value).map_err(E::custom)
 }
 
@@ -62,13 +64,18 @@ macro_rules! __string_enum_impls {
         }
 
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::runtime::model::StrVisitor::<Self>::new())
             }
         }
@@ -96,14 +103,22 @@ macro_rules! __constant_impls {
         }
 
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str($value)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::runtime::model::ConstantVisitor { value: $value, make: || $name::default() })
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::runtime::model::ConstantVisitor {
+                    value: $value,
+                    make: || $name::default(),
+                })
             }
         }
     };
@@ -176,7 +191,11 @@ pub struct InputFile {
 impl InputFile {
     /// A file from bytes in memory, sent under `filename`.
     pub fn from_bytes(filename: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        InputFile { bytes: bytes.into(), filename: Some(filename.into()), content_type: None }
+        InputFile {
+            bytes: bytes.into(),
+            filename: Some(filename.into()),
+            content_type: None,
+        }
     }
 
     /// Reads a file from disk; its name is sent as the file name.
@@ -184,7 +203,11 @@ impl InputFile {
         let path = path.as_ref();
         let bytes = std::fs::read(path)?;
         let filename = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        Ok(InputFile { bytes, filename, content_type: None })
+        Ok(InputFile {
+            bytes,
+            filename,
+            content_type: None,
+        })
     }
 
     /// Sets the content type sent with the file.
@@ -206,7 +229,11 @@ impl std::fmt::Debug for InputFile {
 
 impl From<Vec<u8>> for InputFile {
     fn from(bytes: Vec<u8>) -> Self {
-        InputFile { bytes, filename: None, content_type: None }
+        InputFile {
+            bytes,
+            filename: None,
+            content_type: None,
+        }
     }
 }
 
@@ -259,7 +286,11 @@ mod tests {
 
     #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Default)]
     struct Fields {
-        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "nullable")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "nullable"
+        )]
         both: Option<Option<u32>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         optional: Option<u32>,
@@ -281,13 +312,23 @@ mod tests {
     fn three_states_of_a_field() {
         let absent: Fields = serde_json::from_str(r#"{"required_nullable":null}"#).unwrap();
         assert_eq!(absent.both, None);
-        assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"required_nullable":null}"#);
+        assert_eq!(
+            serde_json::to_string(&absent).unwrap(),
+            r#"{"required_nullable":null}"#
+        );
         let null: Fields = serde_json::from_str(r#"{"both":null,"required_nullable":1}"#).unwrap();
         assert_eq!(null.both, Some(None));
-        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"both":null,"required_nullable":1}"#);
-        let value: Fields = serde_json::from_str(r#"{"both":3,"optional":4,"required_nullable":1}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"both":null,"required_nullable":1}"#
+        );
+        let value: Fields =
+            serde_json::from_str(r#"{"both":3,"optional":4,"required_nullable":1}"#).unwrap();
         assert_eq!(value.both, Some(Some(3)));
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"both":3,"optional":4,"required_nullable":1}"#);
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"both":3,"optional":4,"required_nullable":1}"#
+        );
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -300,9 +341,15 @@ mod tests {
 
     #[test]
     fn constants_are_strict() {
-        assert_eq!(serde_json::from_str::<Message>("\"message\"").unwrap(), Message::Message);
+        assert_eq!(
+            serde_json::from_str::<Message>("\"message\"").unwrap(),
+            Message::Message
+        );
         assert!(serde_json::from_str::<Message>("\"other\"").is_err());
-        assert_eq!(serde_json::to_string(&Message::Message).unwrap(), "\"message\"");
+        assert_eq!(
+            serde_json::to_string(&Message::Message).unwrap(),
+            "\"message\""
+        );
         assert_eq!(Message::Message.as_str(), "message");
     }
 

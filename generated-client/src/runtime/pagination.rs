@@ -4,7 +4,12 @@
 //! pages, the next page requested with `after=<cursor>`, and a stream of every item
 //! across pages.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::future::Future;
@@ -84,7 +89,11 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> CursorPage<T> {
         if !self.has_more {
             return None;
         }
-        let cursor = self.data.last().and_then(CursorItem::cursor_id).or(self.last_id.as_deref())?;
+        let cursor = self
+            .data
+            .last()
+            .and_then(CursorItem::cursor_id)
+            .or(self.last_id.as_deref())?;
         (self.request.query_value(AFTER) != Some(cursor)).then_some(cursor)
     }
 
@@ -111,8 +120,14 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> CursorPage<T> {
 
     /// A stream of this page's items and then every later page's.
     pub fn into_stream(self) -> ItemStream<T> {
-        let next = self.next_page_request().map(|request| (self.client.clone(), request));
-        ItemStream { items: self.data.into_iter(), next, pending: None }
+        let next = self
+            .next_page_request()
+            .map(|request| (self.client.clone(), request));
+        ItemStream {
+            items: self.data.into_iter(),
+            next,
+            pending: None,
+        }
     }
 }
 
@@ -123,7 +138,12 @@ pub struct Page<T>(PhantomData<fn() -> T>);
 impl<T: CursorItem + DeserializeOwned + Send + 'static> Format for Page<T> {
     type Output = CursorPage<T>;
 
-    fn finish(parts: &ResponseParts, body: ReceivedBody, client: &Client, request: Request) -> Result<CursorPage<T>> {
+    fn finish(
+        parts: &ResponseParts,
+        body: ReceivedBody,
+        client: &Client,
+        request: Request,
+    ) -> Result<CursorPage<T>> {
         let body: PageBody<T> = decode_json(body.into_full()?, parts, client)?;
         Ok(CursorPage {
             data: body.data,
@@ -140,7 +160,11 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> Call<Page<T>> {
     /// A stream of every item of every page, starting with this request's page.
     pub fn into_stream(self) -> ItemStream<T> {
         let (client, request) = self.into_parts();
-        ItemStream { items: Vec::new().into_iter(), next: Some((client, request)), pending: None }
+        ItemStream {
+            items: Vec::new().into_iter(),
+            next: Some((client, request)),
+            pending: None,
+        }
     }
 }
 
@@ -157,7 +181,10 @@ pub struct ItemStream<T> {
 
 impl<T> std::fmt::Debug for ItemStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ItemStream").field("buffered", &self.items.len()).field("fetching", &self.pending.is_some()).finish_non_exhaustive()
+        f.debug_struct("ItemStream")
+            .field("buffered", &self.items.len())
+            .field("fetching", &self.pending.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -195,7 +222,9 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> Stream for ItemStream<T>
                 this.pending = None;
                 match page {
                     Ok(page) => {
-                        this.next = page.next_page_request().map(|request| (page.client.clone(), request));
+                        this.next = page
+                            .next_page_request()
+                            .map(|request| (page.client.clone(), request));
                         this.items = page.data.into_iter();
                         continue;
                     }
@@ -207,7 +236,9 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> Stream for ItemStream<T>
             }
             match this.next.take() {
                 Some((client, request)) => {
-                    this.pending = Some(Box::pin(async move { client.call::<Page<T>>(request).send().await }));
+                    this.pending = Some(Box::pin(async move {
+                        client.call::<Page<T>>(request).send().await
+                    }));
                 }
                 None => return Poll::Ready(None),
             }

@@ -7,7 +7,12 @@
 //! into an immutable [`Bytes`], so every retry attempt (and every page of a list)
 //! sends the full body without re-serializing or re-reading files.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::time::Duration;
@@ -64,7 +69,10 @@ impl Body {
             Body::None => None,
             Body::Json(bytes) => Some((bytes.clone(), "application/json".to_owned())),
             Body::Multipart(form) => Some((form.body(), form.content_type())),
-            Body::Bytes { bytes, content_type } => Some((bytes.clone(), content_type.clone())),
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => Some((bytes.clone(), content_type.clone())),
         }
     }
 }
@@ -115,7 +123,12 @@ impl Request {
     }
 
     /// Adds a query parameter in the given style; `None` adds nothing.
-    pub fn query_param_with(mut self, name: &str, value: &impl Serialize, style: QueryStyle) -> Self {
+    pub fn query_param_with(
+        mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: QueryStyle,
+    ) -> Self {
         match encoding::to_value(value) {
             Ok(value) => encoding::append_query(&mut self.query, name, &value, style),
             Err(e) => self.invalid = Some(format!("query parameter `{name}`: {e}")),
@@ -147,14 +160,23 @@ impl Request {
 
     /// Sets a JSON body with one top-level field set (or replaced), such as
     /// `"stream": true` for the streaming variant of an operation.
-    pub fn json_with_field(mut self, body: &impl Serialize, field: &str, value: impl Serialize) -> Self {
+    pub fn json_with_field(
+        mut self,
+        body: &impl Serialize,
+        field: &str,
+        value: impl Serialize,
+    ) -> Self {
         let encoded = serde_json::to_value(body).and_then(|mut body| {
             let value = serde_json::to_value(value)?;
             match &mut body {
                 Value::Object(map) => {
                     map.insert(field.to_owned(), value);
                 }
-                _ => return Err(serde::ser::Error::custom(format!("cannot set `{field}` on a body that is not an object"))),
+                _ => {
+                    return Err(serde::ser::Error::custom(format!(
+                        "cannot set `{field}` on a body that is not an object"
+                    )));
+                }
             }
             serde_json::to_vec(&body)
         });
@@ -176,7 +198,10 @@ impl Request {
 
     /// Sets a raw body.
     pub fn bytes(mut self, bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
-        self.body = Body::Bytes { bytes: bytes.into(), content_type: content_type.into() };
+        self.body = Body::Bytes {
+            bytes: bytes.into(),
+            content_type: content_type.into(),
+        };
         self
     }
 
@@ -219,7 +244,10 @@ impl Request {
 
     /// The value of the first query pair named `name`.
     pub fn query_value(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Method and path (without query) for messages: the query may carry a key.
@@ -314,7 +342,10 @@ impl Default for Multipart {
 
 impl std::fmt::Debug for Multipart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Multipart").field("parts", &self.parts).field("len", &self.encoded.len()).finish()
+        f.debug_struct("Multipart")
+            .field("parts", &self.parts)
+            .field("len", &self.encoded.len())
+            .finish()
     }
 }
 
@@ -360,7 +391,10 @@ impl Multipart {
     /// (or one guessed from the file name's extension).
     pub fn file(mut self, name: &str, file: &InputFile) -> Self {
         let filename = file.filename.as_deref().unwrap_or(name);
-        let content_type = file.content_type.clone().unwrap_or_else(|| guess_content_type(filename).to_owned());
+        let content_type = file
+            .content_type
+            .clone()
+            .unwrap_or_else(|| guess_content_type(filename).to_owned());
         self.part_header(name, Some(filename), Some(&content_type));
         self.encoded.extend_from_slice(&file.bytes);
         self.encoded.extend_from_slice(b"\r\n");
@@ -392,13 +426,20 @@ impl Multipart {
 
     fn part_header(&mut self, name: &str, filename: Option<&str>, content_type: Option<&str>) {
         self.parts += 1;
-        let mut header = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape_quoted(name));
+        let mut header = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
+            self.boundary,
+            escape_quoted(name)
+        );
         if let Some(filename) = filename {
             header.push_str(&format!("; filename=\"{}\"", escape_quoted(filename)));
         }
         header.push_str("\r\n");
         if let Some(content_type) = content_type {
-            header.push_str(&format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")));
+            header.push_str(&format!(
+                "Content-Type: {}\r\n",
+                content_type.replace(['\r', '\n'], "")
+            ));
         }
         header.push_str("\r\n");
         self.encoded.extend_from_slice(header.as_bytes());
@@ -407,12 +448,18 @@ impl Multipart {
 
 /// Escapes a name for a quoted `Content-Disposition` parameter the way browsers do.
 fn escape_quoted(value: &str) -> String {
-    value.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    value
+        .replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A content type from a file name's extension, for the media an API commonly takes.
 pub fn guess_content_type(filename: &str) -> &'static str {
-    let extension = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
+    let extension = filename
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -439,7 +486,13 @@ pub fn guess_content_type(filename: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
 
     #[test]
@@ -449,7 +502,10 @@ mod tests {
             .field("n", &Some(2))
             .field("skip", &None::<u32>)
             .field("tags[]", &["a", "b"])
-            .file("file", &InputFile::from_bytes("data \"x\".jsonl", b"{}\n".to_vec()));
+            .file(
+                "file",
+                &InputFile::from_bytes("data \"x\".jsonl", b"{}\n".to_vec()),
+            );
         let boundary = form.boundary.clone();
         let body = String::from_utf8(form.body().to_vec()).unwrap();
         let expected = format!(
@@ -462,7 +518,10 @@ mod tests {
             b = boundary
         );
         assert_eq!(body, expected);
-        assert_eq!(form.content_type(), format!("multipart/form-data; boundary={boundary}"));
+        assert_eq!(
+            form.content_type(),
+            format!("multipart/form-data; boundary={boundary}")
+        );
     }
 
     #[test]
@@ -472,14 +531,26 @@ mod tests {
         let req = Request::post("/x").json(&bad);
         assert!(req.invalid.as_deref().unwrap().contains("request body"));
         let req = Request::post("/x").json_with_field(&serde_json::json!({"a": 1}), "stream", true);
-        let Body::Json(bytes) = &req.body else { unreachable!() };
-        assert_eq!(serde_json::from_slice::<Value>(bytes).unwrap(), serde_json::json!({"a": 1, "stream": true}));
-        assert!(Request::post("/x").json_with_field(&[1], "stream", true).invalid.is_some());
+        let Body::Json(bytes) = &req.body else {
+            unreachable!()
+        };
+        assert_eq!(
+            serde_json::from_slice::<Value>(bytes).unwrap(),
+            serde_json::json!({"a": 1, "stream": true})
+        );
+        assert!(
+            Request::post("/x")
+                .json_with_field(&[1], "stream", true)
+                .invalid
+                .is_some()
+        );
     }
 
     #[test]
     fn options_merge() {
-        let mut a = RequestOptions::new().header("a", "1").timeout(Duration::from_secs(1));
+        let mut a = RequestOptions::new()
+            .header("a", "1")
+            .timeout(Duration::from_secs(1));
         a.merge(RequestOptions::new().header("b", "2").max_retries(0));
         assert_eq!(a.extra_headers.len(), 2);
         assert_eq!(a.timeout, Some(Duration::from_secs(1)));

@@ -3,7 +3,12 @@
 //! When to retry and how long to wait: exponential backoff with jitter, and the
 //! server's `retry-after-ms`, `retry-after` and `x-should-retry` headers.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::hash::{BuildHasher, Hasher};
@@ -69,7 +74,11 @@ impl RetryPolicy {
 /// Whether a response with this status and these headers should be retried:
 /// `x-should-retry: true|false` decides when present; otherwise 408, 409, 429 and 5xx.
 pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
+    match headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    {
         Some(v) if v.eq_ignore_ascii_case("true") => return true,
         Some(v) if v.eq_ignore_ascii_case("false") => return false,
         _ => {}
@@ -80,7 +89,12 @@ pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
 /// The wait the server asked for: `retry-after-ms` (milliseconds), else `retry-after`
 /// (seconds, or an HTTP-date measured from `now`).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return Duration::try_from_secs_f64(ms / 1000.0).ok();
     }
@@ -98,23 +112,43 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
     let parts: Vec<&str> = value.split_whitespace().collect();
     let (day, month, year, time) = match parts.as_slice() {
         // IMF-fixdate.
-        [_, day, month, year, time, "GMT"] => (day.parse().ok()?, month_number(month)?, year.parse().ok()?, *time),
+        [_, day, month, year, time, "GMT"] => (
+            day.parse().ok()?,
+            month_number(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
         // RFC 850: two-digit year, read as 19xx/20xx around 70.
         [_, date, time, "GMT"] => {
             let mut fields = date.split('-');
             let day = fields.next()?.parse().ok()?;
             let month = month_number(fields.next()?)?;
             let year: i64 = fields.next()?.parse().ok()?;
-            let year = if year < 70 { 2000 + year } else if year < 100 { 1900 + year } else { year };
+            let year = if year < 70 {
+                2000 + year
+            } else if year < 100 {
+                1900 + year
+            } else {
+                year
+            };
             (day, month, year, *time)
         }
         // asctime.
-        [_, month, day, time, year] => (day.parse().ok()?, month_number(month)?, year.parse().ok()?, *time),
+        [_, month, day, time, year] => (
+            day.parse().ok()?,
+            month_number(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
         _ => return None,
     };
     let mut clock = time.split(':').map(|n| n.parse::<i64>().ok());
     let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
-    if !(1..=31).contains(&day) || !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..=60).contains(&s) {
+    if !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..=60).contains(&s)
+    {
         return None;
     }
     let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
@@ -122,8 +156,13 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
 }
 
 fn month_number(name: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name)).map(|i| i as i64 + 1)
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(name))
+        .map(|i| i as i64 + 1)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -141,7 +180,12 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// new hasher differently, which is all the randomness backoff jitter needs.
 pub fn jitter() -> f64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -150,7 +194,12 @@ pub fn random_hex() -> String {
     let mut out = String::with_capacity(32);
     for _ in 0..2 {
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        hasher.write_u128(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
         out.push_str(&format!("{:016x}", hasher.finish()));
     }
     out
@@ -158,7 +207,13 @@ pub fn random_hex() -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
     use reqwest::header::HeaderValue;
 
@@ -174,34 +229,91 @@ mod tests {
     fn retryable_statuses_and_override() {
         let none = HeaderMap::new();
         for status in [408, 409, 429, 500, 502, 503, 504] {
-            assert!(should_retry(StatusCode::from_u16(status).unwrap(), &none), "{status}");
+            assert!(
+                should_retry(StatusCode::from_u16(status).unwrap(), &none),
+                "{status}"
+            );
         }
         for status in [400, 401, 403, 404, 422] {
-            assert!(!should_retry(StatusCode::from_u16(status).unwrap(), &none), "{status}");
+            assert!(
+                !should_retry(StatusCode::from_u16(status).unwrap(), &none),
+                "{status}"
+            );
         }
-        assert!(!should_retry(StatusCode::INTERNAL_SERVER_ERROR, &headers(&[("x-should-retry", "false")])));
-        assert!(should_retry(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")])));
+        assert!(!should_retry(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &headers(&[("x-should-retry", "false")])
+        ));
+        assert!(should_retry(
+            StatusCode::BAD_REQUEST,
+            &headers(&[("x-should-retry", "true")])
+        ));
     }
 
     #[test]
     fn retry_after_forms() {
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "10")]), now), Some(Duration::from_millis(10)));
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1.5"), ("retry-after", "9")]), now), Some(Duration::from_micros(1500)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:47 GMT")]), now), Some(Duration::from_secs(10)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "Sunday, 06-Nov-94 08:49:39 GMT")]), now), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "Sun Nov  6 08:49:38 1994")]), now), Some(Duration::from_secs(1)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "10")]), now),
+            Some(Duration::from_millis(10))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after-ms", "1.5"), ("retry-after", "9")]),
+                now
+            ),
+            Some(Duration::from_micros(1500))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:47 GMT")]),
+                now
+            ),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Sunday, 06-Nov-94 08:49:39 GMT")]),
+                now
+            ),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Sun Nov  6 08:49:38 1994")]),
+                now
+            ),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")]),
+                now
+            ),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "-5")]), now), None);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "-5")]), now),
+            None
+        );
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
     #[test]
     fn http_dates() {
-        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(UNIX_EPOCH));
-        assert_eq!(parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"), Some(UNIX_EPOCH + Duration::from_secs(951_825_600)));
+        assert_eq!(
+            parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"),
+            Some(UNIX_EPOCH)
+        );
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"),
+            Some(UNIX_EPOCH + Duration::from_secs(951_825_600))
+        );
         assert_eq!(parse_http_date("Tue, 29 Feb 2000 25:00:00 GMT"), None);
         assert_eq!(parse_http_date("Tue, 29 Foo 2000 12:00:00 GMT"), None);
         assert_eq!(parse_http_date(""), None);
@@ -216,8 +328,14 @@ mod tests {
             assert!(d <= full && d >= full * 0.75, "{retries}: {d}");
         }
         // Server waits within the cap win; beyond it, backoff is used.
-        assert_eq!(policy.delay(0, Some(&headers(&[("retry-after", "5")]))), Duration::from_secs(5));
-        assert!(policy.delay(0, Some(&headers(&[("retry-after", "600")]))) <= Duration::from_millis(500));
+        assert_eq!(
+            policy.delay(0, Some(&headers(&[("retry-after", "5")]))),
+            Duration::from_secs(5)
+        );
+        assert!(
+            policy.delay(0, Some(&headers(&[("retry-after", "600")])))
+                <= Duration::from_millis(500)
+        );
         let samples: std::collections::HashSet<u64> = (0..20).map(|_| jitter().to_bits()).collect();
         assert!(samples.len() > 1);
         assert!((0..1000).map(|_| jitter()).all(|j| (0.0..1.0).contains(&j)));

@@ -11,7 +11,12 @@
 //! An event whose data does not decode into `T` yields an `Err` item and the stream
 //! goes on.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::collections::VecDeque;
@@ -96,7 +101,11 @@ impl SseParser {
         self.data.clear();
         self.event.clear();
         self.in_event = false;
-        if complete { Ok(()) } else { Err(IncompleteEvent) }
+        if complete {
+            Ok(())
+        } else {
+            Err(IncompleteEvent)
+        }
     }
 
     /// The last event id seen.
@@ -131,7 +140,9 @@ impl SseParser {
                 self.data.push_str(&String::from_utf8_lossy(value));
                 self.data.push('\n');
             }
-            b"id" if !value.contains(&0) => self.last_event_id = String::from_utf8_lossy(value).into_owned(),
+            b"id" if !value.contains(&0) => {
+                self.last_event_id = String::from_utf8_lossy(value).into_owned()
+            }
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 self.retry = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
             }
@@ -150,7 +161,11 @@ impl SseParser {
             data.pop();
         }
         out.push_back(SseEvent {
-            event: if event.is_empty() { "message".to_owned() } else { event },
+            event: if event.is_empty() {
+                "message".to_owned()
+            } else {
+                event
+            },
             data,
             id: self.last_event_id.clone(),
             retry: self.retry,
@@ -172,14 +187,22 @@ pub struct EventStream {
 
 impl std::fmt::Debug for EventStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream").field("queued", &self.queue.len()).field("done", &self.done).finish_non_exhaustive()
+        f.debug_struct("EventStream")
+            .field("queued", &self.queue.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 
 impl EventStream {
     /// Parses events out of a byte stream.
     pub fn new(bytes: ByteStream) -> Self {
-        EventStream { bytes, parser: SseParser::new(), queue: VecDeque::new(), done: false }
+        EventStream {
+            bytes,
+            parser: SseParser::new(),
+            queue: VecDeque::new(),
+            done: false,
+        }
     }
 
     /// The next event, without needing a `StreamExt` import.
@@ -219,7 +242,9 @@ impl Stream for EventStream {
                     let finished = this.parser.finish();
                     this.close();
                     if finished.is_err() {
-                        return Poll::Ready(Some(Err(Error::stream("the stream ended in the middle of an event"))));
+                        return Poll::Ready(Some(Err(Error::stream(
+                            "the stream ended in the middle of an event",
+                        ))));
                     }
                 }
             }
@@ -247,14 +272,21 @@ pub struct SseStream<T> {
 
 impl<T> std::fmt::Debug for SseStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SseStream").field("events", &self.events).field("done", &self.done).finish()
+        f.debug_struct("SseStream")
+            .field("events", &self.events)
+            .field("done", &self.done)
+            .finish()
     }
 }
 
 impl<T: DeserializeOwned> SseStream<T> {
     /// Decodes the events of a byte stream.
     pub fn new(bytes: ByteStream) -> Self {
-        SseStream { events: EventStream::new(bytes), done: false, item: PhantomData }
+        SseStream {
+            events: EventStream::new(bytes),
+            done: false,
+            item: PhantomData,
+        }
     }
 
     /// The next item, without needing a `StreamExt` import.
@@ -270,7 +302,10 @@ impl<T: DeserializeOwned> SseStream<T> {
 
     fn decode(event: &SseEvent) -> std::result::Result<T, Error> {
         if event.event == "error" {
-            return Err(in_stream_error(event, serde_json::from_str(&event.data).ok().as_ref()));
+            return Err(in_stream_error(
+                event,
+                serde_json::from_str(&event.data).ok().as_ref(),
+            ));
         }
         let trimmed = event.data.trim_start();
         // Only data that can hold an `error` key pays for a second parse.
@@ -282,8 +317,15 @@ impl<T: DeserializeOwned> SseStream<T> {
             return Err(in_stream_error(event, Some(&value)));
         }
         let mut deserializer = serde_json::Deserializer::from_str(&event.data);
-        serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| ErrorKind::Decode(DecodeError::from_path_error(e, Bytes::from(event.data.clone()), reqwest::StatusCode::OK, None)).into())
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            ErrorKind::Decode(DecodeError::from_path_error(
+                e,
+                Bytes::from(event.data.clone()),
+                reqwest::StatusCode::OK,
+                None,
+            ))
+            .into()
+        })
     }
 }
 
@@ -301,8 +343,18 @@ fn in_stream_error(event: &SseEvent, value: Option<&serde_json::Value>) -> Error
 /// An error object read from any JSON object with a `message`, `type` or `code`.
 fn lenient_error_body(value: &serde_json::Value) -> Option<ErrorBody> {
     let object = value.as_object()?;
-    let text = |key: &str| object.get(key).filter(|v| !v.is_null()).map(crate::runtime::encoding::scalar_text);
-    let body = ErrorBody { message: text("message"), error_type: text("type"), param: text("param"), code: text("code") };
+    let text = |key: &str| {
+        object
+            .get(key)
+            .filter(|v| !v.is_null())
+            .map(crate::runtime::encoding::scalar_text)
+    };
+    let body = ErrorBody {
+        message: text("message"),
+        error_type: text("type"),
+        param: text("param"),
+        code: text("code"),
+    };
     (body != ErrorBody::default()).then_some(body)
 }
 
@@ -358,14 +410,25 @@ impl<T: DeserializeOwned + Send + 'static> Format for Sse<T> {
     const STREAMING: bool = true;
     const ACCEPT: &'static str = "text/event-stream";
 
-    fn finish(_: &ResponseParts, body: ReceivedBody, _: &Client, _: Request) -> Result<SseStream<T>> {
+    fn finish(
+        _: &ResponseParts,
+        body: ReceivedBody,
+        _: &Client,
+        _: Request,
+    ) -> Result<SseStream<T>> {
         Ok(SseStream::new(body.into_stream()))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
 
     fn parse_chunks(chunks: &[&[u8]]) -> (Vec<SseEvent>, std::result::Result<(), IncompleteEvent>) {
@@ -379,7 +442,12 @@ mod tests {
     }
 
     fn ev(event: &str, data: &str, id: &str, retry: Option<u64>) -> SseEvent {
-        SseEvent { event: event.into(), data: data.into(), id: id.into(), retry }
+        SseEvent {
+            event: event.into(),
+            data: data.into(),
+            id: id.into(),
+            retry,
+        }
     }
 
     /// A stream exercising every rule, with its expected events.
@@ -462,13 +530,20 @@ mod tests {
     fn bom_only_at_the_start() {
         let (events, _) = parse_chunks(&[b"\xEF\xBB", b"\xBFdata: x\n\n\xEF\xBB\xBFdata: y\n\n"]);
         assert_eq!(events[0].data, "x");
-        assert_eq!(events.len(), 1, "a BOM later in the stream makes the field name unknown");
+        assert_eq!(
+            events.len(),
+            1,
+            "a BOM later in the stream makes the field name unknown"
+        );
     }
 
     #[test]
     fn truncation_is_detected() {
         assert_eq!(parse_chunks(&[b"data: {\"a\":"]).1, Err(IncompleteEvent));
-        assert_eq!(parse_chunks(&[b"data: {\"a\":1}\n"]).1, Err(IncompleteEvent));
+        assert_eq!(
+            parse_chunks(&[b"data: {\"a\":1}\n"]).1,
+            Err(IncompleteEvent)
+        );
         assert_eq!(parse_chunks(&[b"data: {\"a\":1}\n\n"]).1, Ok(()));
         assert_eq!(parse_chunks(&[b"data: 1\n\n: keep-alive\n"]).1, Ok(()));
         assert_eq!(parse_chunks(&[b""]).1, Ok(()));
@@ -515,7 +590,10 @@ mod tests {
 
     #[test]
     fn typed_stream_rules() {
-        let out = typed(vec![b"data: {\"n\":1}\n\n: ping\n\ndata: {\"n\":2}\n", b"\ndata: [DONE]\n\ndata: {\"n\":3}\n\n"]);
+        let out = typed(vec![
+            b"data: {\"n\":1}\n\n: ping\n\ndata: {\"n\":2}\n",
+            b"\ndata: [DONE]\n\ndata: {\"n\":3}\n\n",
+        ]);
         assert_eq!(out, vec![Ok(Chunk { n: 1 }), Ok(Chunk { n: 2 })]);
 
         // A decode failure is reported and the stream goes on.
@@ -526,8 +604,13 @@ mod tests {
         // In-stream errors end the stream.
         let out = typed(vec![b"data: {\"n\":1}\n\nevent: error\ndata: {\"error\":{\"message\":\"overloaded\"}}\n\ndata: {\"n\":2}\n\n"]);
         assert_eq!(out.len(), 2);
-        assert!(out[1].as_ref().unwrap_err().contains("overloaded"), "{out:?}");
-        let out = typed(vec![b"data: {\"error\":{\"message\":\"bad\",\"code\":\"x\"}}\n\ndata: {\"n\":2}\n\n"]);
+        assert!(
+            out[1].as_ref().unwrap_err().contains("overloaded"),
+            "{out:?}"
+        );
+        let out = typed(vec![
+            b"data: {\"error\":{\"message\":\"bad\",\"code\":\"x\"}}\n\ndata: {\"n\":2}\n\n",
+        ]);
         assert_eq!(out.len(), 1);
         assert!(out[0].as_ref().unwrap_err().contains("bad"));
         // `"error": null` is not an error.
@@ -540,6 +623,9 @@ mod tests {
         assert!(out[1].as_ref().unwrap_err().contains("middle of an event"));
 
         // A clean end without [DONE] just ends.
-        assert_eq!(typed(vec![b"data: {\"n\":1}\n\n"]), vec![Ok(Chunk { n: 1 })]);
+        assert_eq!(
+            typed(vec![b"data: {\"n\":1}\n\n"]),
+            vec![Ok(Chunk { n: 1 })]
+        );
     }
 }

@@ -8,7 +8,7 @@ pub fn cargo_toml(config: &Config, header: &str) -> String {
     let mut package = toml::Table::new();
     package.insert("name".into(), config.crate_name.clone().into());
     package.insert("version".into(), config.crate_version.clone().into());
-    package.insert("edition".into(), "2021".into());
+    package.insert("edition".into(), "2024".into());
     package.insert("rust-version".into(), "1.85".into());
     if let Some(description) = &config.description {
         package.insert("description".into(), description.clone().into());

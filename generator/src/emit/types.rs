@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::docs::{doc_lines, DocStyle};
+use crate::docs::{DocStyle, doc_lines};
 use crate::ir::{Docs, Field, Struct, Tagged, TypeDef, TypeKind, TypeRef, TypeSpace, Variant};
 
 /// Emits every type, sorted by name so the output does not depend on lowering order.
@@ -47,7 +47,9 @@ pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Binary => quote!(crate::runtime::model::InputFile),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::JsonObject => {
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
         TypeRef::Vec(item) => {
             let item = type_ref(space, item);
             quote!(::std::vec::Vec<#item>)
@@ -66,7 +68,11 @@ pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
 fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStream {
     let mut lines = Vec::new();
     if let Some(title) = &docs.title {
-        if docs.description.as_deref().is_none_or(|d| !d.contains(title.as_str())) {
+        if docs
+            .description
+            .as_deref()
+            .is_none_or(|d| !d.contains(title.as_str()))
+        {
             lines.extend(doc_lines(title, style));
         }
     }
@@ -85,7 +91,10 @@ fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStre
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.push(format!("Defaults to `{}` when absent.", default.to_string().replace('`', "'")));
+        lines.push(format!(
+            "Defaults to `{}` when absent.",
+            default.to_string().replace('`', "'")
+        ));
     }
     if let Some(from) = &docs.from {
         if !lines.is_empty() {
@@ -95,7 +104,11 @@ fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStre
     }
     let attrs = lines.iter().map(|line| {
         let line = format!(" {}", line.replace('\t', "    "));
-        let line = if line.trim().is_empty() { String::new() } else { line };
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            line
+        };
         quote!(#[doc = #line])
     });
     let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
@@ -186,7 +199,9 @@ fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
 
 /// A required field holding a single constant (a type tag such as `type: "message"`).
 fn is_constant(space: &TypeSpace, f: &Field) -> bool {
-    let TypeRef::Named(id) = &f.ty else { return false };
+    let TypeRef::Named(id) = &f.ty else {
+        return false;
+    };
     f.required && !f.nullable && matches!(&space.get(*id).kind, TypeKind::Constant(_))
 }
 
@@ -201,7 +216,13 @@ fn constant_count(space: &TypeSpace, ty: &TypeRef) -> usize {
     }
 }
 
-fn struct_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, s: &Struct, style: &DocStyle) -> TokenStream {
+fn struct_def(
+    space: &TypeSpace,
+    name: &Ident,
+    docs: &TokenStream,
+    s: &Struct,
+    style: &DocStyle,
+) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let ty = field_type(space, f);
@@ -215,14 +236,18 @@ fn struct_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, s: &Struct, s
         });
         let serde = match (f.required, f.nullable) {
             (true, _) => quote!(),
-            (false, false) => quote!(default, skip_serializing_if = "::std::option::Option::is_none",),
+            (false, false) => quote!(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+            ),
             (false, true) => quote! {
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
                 deserialize_with = "crate::runtime::model::nullable",
             },
         };
-        let attr = (!serde.is_empty() || rename.is_some()).then(|| quote!(#[serde(#rename #serde)]));
+        let attr =
+            (!serde.is_empty() || rename.is_some()).then(|| quote!(#[serde(#rename #serde)]));
         quote! { #docs #attr pub #field: #ty, }
     });
     let additional = s.additional.as_ref().map(|value| {
@@ -233,10 +258,18 @@ fn struct_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, s: &Struct, s
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
-    let params: Vec<&Field> = s.fields.iter().filter(|f| f.required && !is_constant(space, f)).collect();
+    let params: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && !is_constant(space, f))
+        .collect();
     let derive_default = params.is_empty().then(|| quote!(Default,));
     let ctor = constructor(space, s, &params);
-    let setters = s.fields.iter().filter(|f| !f.required).map(|f| setter(space, f));
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| setter(space, f));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
@@ -256,14 +289,22 @@ fn struct_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, s: &Struct, s
 /// enums, a part for a union), keeping plain scalars plain for literal inference.
 fn param(space: &TypeSpace, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
     match ty {
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => (type_ref(space, ty), quote!(#value)),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+            (type_ref(space, ty), quote!(#value))
+        }
         TypeRef::Boxed(inner) => {
             let inner = type_ref(space, inner);
-            (quote!(impl ::std::convert::Into<#inner>), quote!(::std::boxed::Box::new(#value.into())))
+            (
+                quote!(impl ::std::convert::Into<#inner>),
+                quote!(::std::boxed::Box::new(#value.into())),
+            )
         }
         _ => {
             let ty = type_ref(space, ty);
-            (quote!(impl ::std::convert::Into<#ty>), quote!(#value.into()))
+            (
+                quote!(impl ::std::convert::Into<#ty>),
+                quote!(#value.into()),
+            )
         }
     }
 }
@@ -292,7 +333,10 @@ fn constructor(space: &TypeSpace, s: &Struct, params: &[&Field]) -> TokenStream 
         }
         quote!(#name: #convert,)
     });
-    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: ::std::default::Default::default(),));
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: ::std::default::Default::default(),));
     let doc = if params.is_empty() {
         " An empty value: every field absent.".to_string()
     } else {
@@ -308,9 +352,17 @@ fn constructor(space: &TypeSpace, s: &Struct, params: &[&Field]) -> TokenStream 
 
 fn setter(space: &TypeSpace, f: &Field) -> TokenStream {
     let field = ident(&f.name);
-    let method = if f.name == "new" { format_ident!("with_new") } else { field.clone() };
+    let method = if f.name == "new" {
+        format_ident!("with_new")
+    } else {
+        field.clone()
+    };
     let (ty, convert) = param(space, &f.ty, &format_ident!("value"));
-    let value = if f.nullable { quote!(::std::option::Option::Some(::std::option::Option::Some(#convert))) } else { quote!(::std::option::Option::Some(#convert)) };
+    let value = if f.nullable {
+        quote!(::std::option::Option::Some(::std::option::Option::Some(#convert)))
+    } else {
+        quote!(::std::option::Option::Some(#convert))
+    };
     let doc = format!(" Sets `{}`.", f.json_name.replace('`', "'"));
     let deprecated = f.docs.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -323,18 +375,30 @@ fn setter(space: &TypeSpace, f: &Field) -> TokenStream {
     }
 }
 
-fn tagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, t: &Tagged, style: &DocStyle) -> TokenStream {
+fn tagged_def(
+    space: &TypeSpace,
+    name: &Ident,
+    docs: &TokenStream,
+    t: &Tagged,
+    style: &DocStyle,
+) -> TokenStream {
     let variants = t.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_ref(space, &v.ty);
-        let values = v.values.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ");
+        let values = v
+            .values
+            .iter()
+            .map(|value| format!("`{value}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let fallback = format!("`{}`: {values}.", t.tag);
         let docs = doc_attrs(&v.docs, style, Some(&fallback));
         quote!(#docs #variant(#ty),)
     });
     let tag = &t.tag;
     let arms = tag_arms(space, t);
-    let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty))).map(|(variant, ty)| from_impl(space, name, variant, ty));
+    let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty)))
+        .map(|(variant, ty)| from_impl(space, name, variant, ty));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -394,7 +458,13 @@ fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
         .collect()
 }
 
-fn untagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, variants: &[Variant], style: &DocStyle) -> TokenStream {
+fn untagged_def(
+    space: &TypeSpace,
+    name: &Ident,
+    docs: &TokenStream,
+    variants: &[Variant],
+    style: &DocStyle,
+) -> TokenStream {
     let has_catch_all = variants.iter().any(|v| matches!(v.ty, TypeRef::Json));
     let items = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -408,7 +478,8 @@ fn untagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, variants: &
             Unknown(::serde_json::Value),
         }
     });
-    let froms = unique_payloads(variants.iter().map(|v| (&v.name, &v.ty))).map(|(variant, ty)| from_impl(space, name, variant, ty));
+    let froms = unique_payloads(variants.iter().map(|v| (&v.name, &v.ty)))
+        .map(|(variant, ty)| from_impl(space, name, variant, ty));
     let from_str = variants.iter().find(|v| v.ty == TypeRef::String).map(|v| {
         let variant = ident(&v.name);
         quote! {
@@ -434,11 +505,15 @@ fn untagged_def(space: &TypeSpace, name: &Ident, docs: &TokenStream, variants: &
 }
 
 /// Variants whose payload type no other variant shares (a `From` impl for each is unambiguous).
-fn unique_payloads<'v>(variants: impl Iterator<Item = (&'v String, &'v TypeRef)> + Clone) -> impl Iterator<Item = (&'v String, &'v TypeRef)> {
+fn unique_payloads<'v>(
+    variants: impl Iterator<Item = (&'v String, &'v TypeRef)> + Clone,
+) -> impl Iterator<Item = (&'v String, &'v TypeRef)> {
     let all: Vec<(&String, &TypeRef)> = variants.collect();
     let counted: Vec<(&String, &TypeRef)> = all
         .iter()
-        .filter(|(_, ty)| !matches!(ty, TypeRef::Json) && all.iter().filter(|(_, other)| other == ty).count() == 1)
+        .filter(|(_, ty)| {
+            !matches!(ty, TypeRef::Json) && all.iter().filter(|(_, other)| other == ty).count() == 1
+        })
         .copied()
         .collect();
     counted.into_iter()
@@ -447,7 +522,10 @@ fn unique_payloads<'v>(variants: impl Iterator<Item = (&'v String, &'v TypeRef)>
 fn from_impl(space: &TypeSpace, name: &Ident, variant: &str, ty: &TypeRef) -> TokenStream {
     let variant = ident(variant);
     let (source, wrap) = match ty {
-        TypeRef::Boxed(inner) => (type_ref(space, inner), quote!(::std::boxed::Box::new(value))),
+        TypeRef::Boxed(inner) => (
+            type_ref(space, inner),
+            quote!(::std::boxed::Box::new(value)),
+        ),
         _ => (type_ref(space, ty), quote!(value)),
     };
     quote! {

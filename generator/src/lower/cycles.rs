@@ -6,7 +6,11 @@ use std::collections::HashMap;
 use crate::ir::{TypeId, TypeKind, TypeRef, TypeSpace};
 
 pub fn box_cycles(space: &mut TypeSpace) {
-    let edges: Vec<Vec<TypeId>> = space.types.iter().map(|t| direct_targets(&t.kind)).collect();
+    let edges: Vec<Vec<TypeId>> = space
+        .types
+        .iter()
+        .map(|t| direct_targets(&t.kind))
+        .collect();
     let component = strongly_connected(&edges);
     for (i, def) in space.types.iter_mut().enumerate() {
         let here = component[i];
@@ -52,8 +56,9 @@ fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
     let mut component = vec![usize::MAX; n];
     let mut next_index = 0;
     let mut next_component = 0;
-    let self_loops: HashMap<usize, bool> =
-        (0..n).map(|i| (i, edges[i].iter().any(|t| t.0 == i))).collect();
+    let self_loops: HashMap<usize, bool> = (0..n)
+        .map(|i| (i, edges[i].iter().any(|t| t.0 == i)))
+        .collect();
     for root in 0..n {
         if index[root] != usize::MAX {
             continue;
@@ -91,7 +96,11 @@ fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
                 let id = next_component;
                 next_component += 1;
                 for m in &members {
-                    component[*m] = if members.len() == 1 && !self_loops[m] { usize::MAX - *m } else { id };
+                    component[*m] = if members.len() == 1 && !self_loops[m] {
+                        usize::MAX - *m
+                    } else {
+                        id
+                    };
                 }
             }
             if let Some(&(parent, _)) = work.last() {
@@ -109,7 +118,12 @@ mod tests {
     #[test]
     fn components() {
         // 0 → 1 → 0 is a cycle; 2 → 2 a self-loop; 3 → 0 no cycle.
-        let edges = vec![vec![TypeId(1)], vec![TypeId(0)], vec![TypeId(2)], vec![TypeId(0)]];
+        let edges = vec![
+            vec![TypeId(1)],
+            vec![TypeId(0)],
+            vec![TypeId(2)],
+            vec![TypeId(0)],
+        ];
         let c = strongly_connected(&edges);
         assert_eq!(c[0], c[1]);
         assert_ne!(c[0], c[2]);

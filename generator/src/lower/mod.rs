@@ -43,11 +43,17 @@ pub struct ApiInfo {
     pub description: Option<String>,
 }
 
+/// An `example` from the spec and the type it should decode into.
 #[derive(Debug, Clone)]
 pub struct SchemaExample {
-    pub schema: String,
-    pub type_id: TypeId,
+    /// Where the example is: a schema name, or `Schema.property`.
+    pub label: String,
+    pub ty: TypeRef,
+    /// Whether `null` is a valid value there.
+    pub nullable: bool,
     pub value: serde_json::Value,
+    /// Why the spec's example is known not to match its own schema (from the configuration).
+    pub known_bad: Option<String>,
 }
 
 /// Lowers every component schema of `doc`.
@@ -61,8 +67,17 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
     }
     cycles::box_cycles(&mut lowering.space);
     lowering.finish_names();
-    let components: BTreeMap<String, TypeId> = lowering.components.iter().map(|(k, c)| (k.clone(), c.id)).collect();
-    let examples = schema_examples(doc, &components);
+    let components: BTreeMap<String, TypeId> = lowering
+        .components
+        .iter()
+        .map(|(k, c)| (k.clone(), c.id))
+        .collect();
+    let mut examples = schema_examples(doc, &components);
+    examples.append(&mut lowering.examples);
+    examples.sort_by(|a, b| a.label.cmp(&b.label));
+    for example in &mut examples {
+        example.known_bad = config.known_bad_examples.get(&example.label).cloned();
+    }
     let mut report = lowering.report;
     report.schemas_read = names.len();
     report.types_emitted = lowering.space.types.len();
@@ -73,20 +88,40 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
         version: doc.api.info.version.clone(),
         description: doc.api.info.description.clone(),
     };
-    Model { info, types: lowering.space, components, examples, report }
+    Model {
+        info,
+        types: lowering.space,
+        components,
+        examples,
+        report,
+    }
 }
 
-fn schema_examples(doc: &openapi::Document, components: &BTreeMap<String, TypeId>) -> Vec<SchemaExample> {
-    let Some(schemas) = doc.api.components.as_ref().map(|c| &c.schemas) else { return Vec::new() };
+fn schema_examples(
+    doc: &openapi::Document,
+    components: &BTreeMap<String, TypeId>,
+) -> Vec<SchemaExample> {
+    let Some(schemas) = doc.api.components.as_ref().map(|c| &c.schemas) else {
+        return Vec::new();
+    };
     let mut out: Vec<SchemaExample> = schemas
         .iter()
         .filter_map(|(name, schema)| {
-            let openapiv3::ReferenceOr::Item(schema) = schema else { return None };
+            let openapiv3::ReferenceOr::Item(schema) = schema else {
+                return None;
+            };
             let value = schema.schema_data.example.clone()?;
-            Some(SchemaExample { schema: name.clone(), type_id: *components.get(name)?, value })
+            let ty = TypeRef::Named(*components.get(name)?);
+            Some(SchemaExample {
+                label: name.clone(),
+                ty,
+                nullable: schema.schema_data.nullable,
+                value,
+                known_bad: None,
+            })
         })
         .collect();
-    out.sort_by(|a, b| a.schema.cmp(&b.schema));
+    out.sort_by(|a, b| a.label.cmp(&b.label));
     out
 }
 
@@ -108,7 +143,9 @@ impl ExtraSchemas {
                     .raw
                     .pointer(&r[1..])
                     .ok_or_else(|| format!("`$ref` target `{r}` does not exist"))
-                    .and_then(|v| serde_json::from_value::<Schema>(v.clone()).map_err(|e| e.to_string()));
+                    .and_then(|v| {
+                        serde_json::from_value::<Schema>(v.clone()).map_err(|e| e.to_string())
+                    });
                 (r, target)
             })
             .collect();
@@ -160,6 +197,8 @@ struct Lowering<'a> {
     fixed_names: HashSet<TypeId>,
     /// Lowered non-component `$ref`s, so each becomes one type.
     extra_types: HashMap<String, (TypeRef, bool)>,
+    /// `example`s of component properties, collected while lowering.
+    examples: Vec<SchemaExample>,
     report: Report,
 }
 
@@ -173,6 +212,7 @@ impl<'a> Lowering<'a> {
             components: BTreeMap::new(),
             fixed_names: HashSet::new(),
             extra_types: HashMap::new(),
+            examples: Vec::new(),
             report: Report::default(),
         }
     }
@@ -185,13 +225,20 @@ impl<'a> Lowering<'a> {
     /// convert to the same Rust name: the one spelled exactly so keeps it, the others get a
     /// numeric suffix, and the report says so.
     fn reserve_components(&mut self) {
-        let Some(schemas) = self.schemas() else { return };
+        let Some(schemas) = self.schemas() else {
+            return;
+        };
         let mut sorted: Vec<&String> = schemas.keys().collect();
         sorted.sort();
         let wanted: Vec<(String, String)> = sorted
             .iter()
             .map(|name| {
-                let rust = self.config.type_names.get(*name).cloned().unwrap_or_else(|| crate::names::type_name(name));
+                let rust = self
+                    .config
+                    .type_names
+                    .get(*name)
+                    .cloned()
+                    .unwrap_or_else(|| crate::names::type_name(name));
                 ((*name).clone(), rust)
             })
             .collect();
@@ -206,7 +253,9 @@ impl<'a> Lowering<'a> {
             if &unique != rust {
                 self.report.warnings.push(Diagnostic {
                     pointer: schema_pointer(name),
-                    message: format!("type name `{rust}` is taken by another schema; this one is `{unique}`"),
+                    message: format!(
+                        "type name `{rust}` is taken by another schema; this one is `{unique}`"
+                    ),
                 });
             }
             assigned.insert(name.clone(), unique);
@@ -225,21 +274,32 @@ impl<'a> Lowering<'a> {
                 kind: TypeKind::Alias(TypeRef::Json),
             });
             self.fixed_names.insert(id);
-            self.components.insert(name.clone(), Component { id, nullable, state: State::Pending });
+            self.components.insert(
+                name.clone(),
+                Component {
+                    id,
+                    nullable,
+                    state: State::Pending,
+                },
+            );
         }
     }
 
     /// Lowers a component if it has not been yet. Returns false while it is being lowered
     /// (a cycle), when its IR is not available yet.
     fn ensure_component(&mut self, name: &str) -> bool {
-        let Some(component) = self.components.get_mut(name) else { return false };
+        let Some(component) = self.components.get_mut(name) else {
+            return false;
+        };
         match component.state {
             State::Done => return true,
             State::InProgress => return false,
             State::Pending => component.state = State::InProgress,
         }
         let id = component.id;
-        let Some(schema) = self.schemas().and_then(|s| s.get(name)) else { return false };
+        let Some(schema) = self.schemas().and_then(|s| s.get(name)) else {
+            return false;
+        };
         let pointer = schema_pointer(name);
         let type_name = self.space.get(id).name.clone();
         let (kind, docs) = match schema {
@@ -275,23 +335,37 @@ impl<'a> Lowering<'a> {
     /// Adds an inline type; its name is provisional until `finish_names`.
     fn add_type(&mut self, name: &str, origin: &str, docs: Docs, kind: TypeKind) -> TypeId {
         let id = TypeId(self.space.types.len());
-        self.space.types.push(TypeDef { name: name.to_string(), origin: origin.to_string(), docs, kind });
+        self.space.types.push(TypeDef {
+            name: name.to_string(),
+            origin: origin.to_string(),
+            docs,
+            kind,
+        });
         id
     }
 
     fn fallback(&mut self, pointer: &str, message: impl Into<String>) -> TypeRef {
-        self.report.fallbacks.push(Diagnostic { pointer: pointer.to_string(), message: message.into() });
+        self.report.fallbacks.push(Diagnostic {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
         TypeRef::Json
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.report.warnings.push(Diagnostic { pointer: pointer.to_string(), message: message.into() });
+        self.report.warnings.push(Diagnostic {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Pass 4: unique names for inline types, in arena order (deterministic).
     fn finish_names(&mut self) {
-        let mut taken: HashSet<String> =
-            self.fixed_names.iter().map(|id| self.space.get(*id).name.clone()).collect();
+        let mut taken: HashSet<String> = self
+            .fixed_names
+            .iter()
+            .map(|id| self.space.get(*id).name.clone())
+            .collect();
         for i in 0..self.space.types.len() {
             if self.fixed_names.contains(&TypeId(i)) {
                 continue;
@@ -300,7 +374,10 @@ impl<'a> Lowering<'a> {
             let unique = crate::names::unique(&wanted, &mut taken);
             if unique != wanted {
                 let origin = self.space.types[i].origin.clone();
-                self.warn(&origin, format!("inline type name `{wanted}` is taken; this one is `{unique}`"));
+                self.warn(
+                    &origin,
+                    format!("inline type name `{wanted}` is taken; this one is `{unique}`"),
+                );
             }
             self.space.types[i].name = unique;
         }
@@ -327,7 +404,10 @@ struct ShapeOut {
 }
 
 pub fn schema_pointer(name: &str) -> String {
-    format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))
+    format!(
+        "#/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
 }
 
 fn docs_of(view: &view::View<'_>) -> Docs {

@@ -5,8 +5,10 @@ use std::collections::HashSet;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
 use super::view::{SchemaRef, View};
-use super::{component_name, docs_of, Lowered, Lowering, Shape, ShapeOut};
-use crate::ir::{Docs, EnumValue, Field, Struct, Tagged, TaggedVariant, TypeKind, TypeRef, Variant};
+use super::{Lowered, Lowering, Shape, ShapeOut, component_name, docs_of};
+use crate::ir::{
+    Docs, EnumValue, Field, Struct, Tagged, TaggedVariant, TypeKind, TypeRef, Variant,
+};
 use crate::names;
 
 /// Property names that, holding a single constant string, usually tag a union member.
@@ -35,29 +37,55 @@ impl<'a> Lowering<'a> {
     pub(super) fn lower_ref(&mut self, reference: &str, hint: &str, pointer: &str) -> Lowered {
         if let Some(name) = component_name(reference) {
             if let Some(c) = self.components.get(&name) {
-                return Lowered { ty: TypeRef::Named(c.id), nullable: c.nullable };
+                return Lowered {
+                    ty: TypeRef::Named(c.id),
+                    nullable: c.nullable,
+                };
             }
-            let ty = self.fallback(pointer, format!("`$ref` to `{reference}`, which does not exist"));
-            return Lowered { ty, nullable: false };
+            let ty = self.fallback(
+                pointer,
+                format!("`$ref` to `{reference}`, which does not exist"),
+            );
+            return Lowered {
+                ty,
+                nullable: false,
+            };
         }
         if let Some((ty, nullable)) = self.extra_types.get(reference) {
-            return Lowered { ty: ty.clone(), nullable: *nullable };
+            return Lowered {
+                ty: ty.clone(),
+                nullable: *nullable,
+            };
         }
         match self.extra.by_ref.get(reference) {
             Some(Ok(schema)) => {
                 // Placeholder first, so a self-reference through this path terminates.
-                self.extra_types.insert(reference.to_string(), (TypeRef::Json, false));
+                self.extra_types
+                    .insert(reference.to_string(), (TypeRef::Json, false));
                 let last = reference.rsplit('/').next().unwrap_or("Ref");
-                let lowered = self.lower_inline(schema, &format!("{hint}{}", names::type_name(last)), &reference[..]);
-                self.extra_types.insert(reference.to_string(), (lowered.ty.clone(), lowered.nullable));
+                let lowered = self.lower_inline(
+                    schema,
+                    &format!("{hint}{}", names::type_name(last)),
+                    &reference[..],
+                );
+                self.extra_types.insert(
+                    reference.to_string(),
+                    (lowered.ty.clone(), lowered.nullable),
+                );
                 lowered
             }
             Some(Err(message)) => {
                 let message = message.clone();
-                Lowered { ty: self.fallback(pointer, format!("unusable `$ref` `{reference}`: {message}")), nullable: false }
+                Lowered {
+                    ty: self.fallback(pointer, format!("unusable `$ref` `{reference}`: {message}")),
+                    nullable: false,
+                }
             }
             None => Lowered {
-                ty: self.fallback(pointer, format!("`$ref` `{reference}` is not a local reference")),
+                ty: self.fallback(
+                    pointer,
+                    format!("`$ref` `{reference}` is not a local reference"),
+                ),
                 nullable: false,
             },
         }
@@ -71,7 +99,9 @@ impl<'a> Lowering<'a> {
         if let Some(not) = view.not {
             // `not: {required: [a, b]}` only validates; anything else has no Rust type.
             if !is_constraint_only(not) {
-                return plain(Shape::Type(self.fallback(pointer, "`not` cannot be expressed as a Rust type")));
+                return plain(Shape::Type(
+                    self.fallback(pointer, "`not` cannot be expressed as a Rust type"),
+                ));
             }
         }
         if !view.all_of.is_empty() {
@@ -79,10 +109,17 @@ impl<'a> Lowering<'a> {
         }
         let members = view.union_members();
         // `anyOf: [{required: [a]}, {required: [b]}]` beside properties only validates.
-        let members = if members.iter().all(is_constraint_only) { &[][..] } else { members };
+        let members = if members.iter().all(is_constraint_only) {
+            &[][..]
+        } else {
+            members
+        };
         if !members.is_empty() {
             if !view.properties.is_empty() {
-                self.warn(pointer, "properties beside `oneOf`/`anyOf` are not merged into the union's variants");
+                self.warn(
+                    pointer,
+                    "properties beside `oneOf`/`anyOf` are not merged into the union's variants",
+                );
             }
             return self.lower_union(view, members, hint, pointer);
         }
@@ -121,12 +158,17 @@ impl<'a> Lowering<'a> {
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
                 let item = match view.items {
-                    Some(items) => self.lower(items, &format!("{hint}Item"), &format!("{pointer}/items")).ty,
+                    Some(items) => {
+                        self.lower(items, &format!("{hint}Item"), &format!("{pointer}/items"))
+                            .ty
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
             }
-            Some("object") | None if view.is_object_like() || view.ty.is_some() || view.additional.is_some() => {
+            Some("object") | None
+                if view.is_object_like() || view.ty.is_some() || view.additional.is_some() =>
+            {
                 if view.properties.is_empty() {
                     self.lower_map(view.additional, hint, pointer)
                 } else {
@@ -143,10 +185,19 @@ impl<'a> Lowering<'a> {
     }
 
     /// An object without declared properties: a typed map, or any JSON object.
-    fn lower_map(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> TypeRef {
+    fn lower_map(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = self.lower((&**schema).into(), &format!("{hint}Value"), &format!("{pointer}/additionalProperties"));
+                let value = self.lower(
+                    (&**schema).into(),
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                );
                 TypeRef::Map(Box::new(value.ty))
             }
             _ => TypeRef::JsonObject,
@@ -155,19 +206,43 @@ impl<'a> Lowering<'a> {
 
     /// An object's declared properties as fields, plus its `additionalProperties`.
     fn lower_struct(&mut self, view: &View<'a>, hint: &str, pointer: &str) -> Struct {
-        let mut out = Struct { fields: Vec::new(), additional: None };
+        let mut out = Struct {
+            fields: Vec::new(),
+            additional: None,
+        };
         self.add_properties(&mut out, view, hint, pointer);
         out
     }
 
     fn add_properties(&mut self, out: &mut Struct, view: &View<'a>, hint: &str, pointer: &str) {
         for (json_name, schema) in &view.properties {
-            let field_pointer = format!("{pointer}/properties/{}", json_name.replace('~', "~0").replace('/', "~1"));
-            let lowered = self.lower(*schema, &format!("{hint}{}", names::type_name(json_name)), &field_pointer);
+            let field_pointer = format!(
+                "{pointer}/properties/{}",
+                json_name.replace('~', "~0").replace('/', "~1")
+            );
+            let lowered = self.lower(
+                *schema,
+                &format!("{hint}{}", names::type_name(json_name)),
+                &field_pointer,
+            );
             let docs = match schema {
                 SchemaRef::Inline(s) => docs_of(&View::of(s)),
                 SchemaRef::Ref(_) => Docs::default(),
             };
+            if let (SchemaRef::Inline(s), Some(component)) =
+                (schema, pointer.strip_prefix("#/components/schemas/"))
+            {
+                if let Some(value) = &s.schema_data.example {
+                    let owner = component.split('/').next().unwrap_or(component);
+                    self.examples.push(super::SchemaExample {
+                        label: format!("{owner}.{json_name}"),
+                        ty: lowered.ty.clone(),
+                        nullable: lowered.nullable,
+                        value: value.clone(),
+                        known_bad: None,
+                    });
+                }
+            }
             let field = Field {
                 json_name: json_name.to_string(),
                 name: names::field_name(json_name),
@@ -177,7 +252,11 @@ impl<'a> Lowering<'a> {
                 flatten: false,
                 docs,
             };
-            match out.fields.iter_mut().find(|f| !f.flatten && f.json_name == *json_name) {
+            match out
+                .fields
+                .iter_mut()
+                .find(|f| !f.flatten && f.json_name == *json_name)
+            {
                 // A later definition (an `allOf` extension) refines an earlier one in place.
                 Some(existing) => {
                     let required = existing.required;
@@ -195,13 +274,20 @@ impl<'a> Lowering<'a> {
         }
         for name in &required {
             if !out.fields.iter().any(|f| f.json_name == *name) && !view.properties.is_empty() {
-                self.warn(pointer, format!("`required` names `{name}`, which is not a property"));
+                self.warn(
+                    pointer,
+                    format!("`required` names `{name}`, which is not a property"),
+                );
             }
         }
         match view.additional {
             Some(AdditionalProperties::Any(true)) => out.additional = Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = self.lower((&**schema).into(), &format!("{hint}Value"), &format!("{pointer}/additionalProperties"));
+                let value = self.lower(
+                    (&**schema).into(),
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                );
                 out.additional = Some(value.ty);
             }
             _ => {}
@@ -218,46 +304,79 @@ impl<'a> Lowering<'a> {
         let mut members = Vec::new();
         for (i, member) in view.all_of.iter().enumerate() {
             match member {
-                ReferenceOr::Item(schema) if is_annotation_only(schema) => nullable |= schema.schema_data.nullable,
+                ReferenceOr::Item(schema) if is_annotation_only(schema) => {
+                    nullable |= schema.schema_data.nullable
+                }
                 _ => members.push((i, member)),
             }
         }
-        let only_docs = view.properties.is_empty() && view.union_members().is_empty() && view.ty.is_none_or(|t| t == "object");
+        let only_docs = view.properties.is_empty()
+            && view.union_members().is_empty()
+            && view.ty.is_none_or(|t| t == "object");
         if let ([(i, member)], true, None) = (members.as_slice(), only_docs, view.additional) {
             let out = self.lower_passthrough(member, hint, &format!("{pointer}/allOf/{i}"));
-            return ShapeOut { kind: out.kind, nullable: nullable || out.nullable };
+            return ShapeOut {
+                kind: out.kind,
+                nullable: nullable || out.nullable,
+            };
         }
-        let mut merged = Struct { fields: Vec::new(), additional: None };
+        let mut merged = Struct {
+            fields: Vec::new(),
+            additional: None,
+        };
         for (i, member) in members {
             self.merge_member(&mut merged, member, hint, &format!("{pointer}/allOf/{i}"));
         }
         let union = view.union_members();
         if !union.is_empty() && !union.iter().all(is_constraint_only) {
-            self.warn(pointer, "`oneOf`/`anyOf` beside `allOf` is ignored; fields come from `allOf`");
+            self.warn(
+                pointer,
+                "`oneOf`/`anyOf` beside `allOf` is ignored; fields come from `allOf`",
+            );
         }
         self.add_properties(&mut merged, view, hint, pointer);
-        ShapeOut { kind: Shape::Kind(TypeKind::Struct(merged)), nullable }
+        ShapeOut {
+            kind: Shape::Kind(TypeKind::Struct(merged)),
+            nullable,
+        }
     }
 
     /// A schema that wraps exactly one other: the inner one's shape, without an extra
     /// named type in between (so a component keeps its own name).
-    fn lower_passthrough(&mut self, member: &'a ReferenceOr<Schema>, hint: &str, pointer: &str) -> ShapeOut {
+    fn lower_passthrough(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> ShapeOut {
         match member {
             ReferenceOr::Item(schema) => {
                 let inner = View::of(schema);
                 let out = self.lower_shape(&inner, hint, pointer);
-                ShapeOut { kind: out.kind, nullable: out.nullable || inner.data.nullable }
+                ShapeOut {
+                    kind: out.kind,
+                    nullable: out.nullable || inner.data.nullable,
+                }
             }
             ReferenceOr::Reference { reference } => {
                 let lowered = self.lower_ref(reference, hint, pointer);
-                ShapeOut { kind: Shape::Type(lowered.ty), nullable: lowered.nullable }
+                ShapeOut {
+                    kind: Shape::Type(lowered.ty),
+                    nullable: lowered.nullable,
+                }
             }
         }
     }
 
     /// Adds one `allOf` member to a merged struct: an object's fields, a nested `allOf`'s
     /// members, or anything else as a flattened field.
-    fn merge_member(&mut self, merged: &mut Struct, member: &'a ReferenceOr<Schema>, hint: &str, pointer: &str) {
+    fn merge_member(
+        &mut self,
+        merged: &mut Struct,
+        member: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) {
         match member {
             ReferenceOr::Reference { reference } => {
                 if let Some(name) = component_name(reference) {
@@ -272,7 +391,12 @@ impl<'a> Lowering<'a> {
                 if union.is_empty() || union.iter().all(is_constraint_only) {
                     for (j, nested) in member_view.all_of.iter().enumerate() {
                         if !matches!(nested, ReferenceOr::Item(s) if is_annotation_only(s)) {
-                            self.merge_member(merged, nested, hint, &format!("{pointer}/allOf/{j}"));
+                            self.merge_member(
+                                merged,
+                                nested,
+                                hint,
+                                &format!("{pointer}/allOf/{j}"),
+                            );
                         }
                     }
                     self.add_properties(merged, &member_view, hint, pointer);
@@ -303,7 +427,9 @@ impl<'a> Lowering<'a> {
         if !self.ensure_component(name) {
             return false;
         }
-        let Some(id) = self.components.get(name).map(|c| c.id) else { return false };
+        let Some(id) = self.components.get(name).map(|c| c.id) else {
+            return false;
+        };
         let mut def = self.space.get(id);
         // Follow aliases to the struct.
         let mut hops = 0;
@@ -314,12 +440,18 @@ impl<'a> Lowering<'a> {
                 return false;
             }
         }
-        let TypeKind::Struct(base) = &def.kind else { return false };
+        let TypeKind::Struct(base) = &def.kind else {
+            return false;
+        };
         let source = def.name.clone();
         for field in &base.fields {
             let mut field = field.clone();
             field.docs.from.get_or_insert_with(|| source.clone());
-            match into.fields.iter_mut().find(|f| f.json_name == field.json_name) {
+            match into
+                .fields
+                .iter_mut()
+                .find(|f| f.json_name == field.json_name)
+            {
                 Some(existing) => *existing = field,
                 None => into.fields.push(field),
             }
@@ -331,22 +463,41 @@ impl<'a> Lowering<'a> {
     }
 
     /// `oneOf`/`anyOf` with two or more non-null members.
-    fn lower_union(&mut self, view: &View<'a>, members: &'a [ReferenceOr<Schema>], hint: &str, pointer: &str) -> ShapeOut {
+    fn lower_union(
+        &mut self,
+        view: &View<'a>,
+        members: &'a [ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> ShapeOut {
         let mut nullable = view.enum_has_null;
-        let key = if !view.one_of.is_empty() { "oneOf" } else { "anyOf" };
+        let key = if !view.one_of.is_empty() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         if members.len() == 1 {
             let out = self.lower_passthrough(&members[0], hint, &format!("{pointer}/{key}/0"));
-            return ShapeOut { kind: out.kind, nullable: nullable || out.nullable };
+            return ShapeOut {
+                kind: out.kind,
+                nullable: nullable || out.nullable,
+            };
         }
         if let Some(shape) = self.open_string_enum(members) {
-            return ShapeOut { kind: shape, nullable };
+            return ShapeOut {
+                kind: shape,
+                nullable,
+            };
         }
         let discriminator = view.data.discriminator.as_ref();
         let tag_hint = discriminator.map(|d| d.property_name.as_str());
         let mut lowered = Vec::new();
         let mut taken_names = HashSet::new();
         for (i, member) in members.iter().enumerate() {
-            let name = names::unique(&self.provisional_variant_name(member, tag_hint), &mut taken_names);
+            let name = names::unique(
+                &self.provisional_variant_name(member, tag_hint),
+                &mut taken_names,
+            );
             let member_pointer = format!("{pointer}/{key}/{i}");
             let l = self.lower(member.into(), &format!("{hint}{name}"), &member_pointer);
             nullable |= l.nullable;
@@ -357,13 +508,21 @@ impl<'a> Lowering<'a> {
             lowered.push((name, l.ty, docs, member));
         }
         if let Some(tagged) = self.detect_tag(&lowered, discriminator, pointer) {
-            return ShapeOut { kind: Shape::Kind(TypeKind::Tagged(tagged)), nullable };
+            return ShapeOut {
+                kind: Shape::Kind(TypeKind::Tagged(tagged)),
+                nullable,
+            };
         }
-        let mut variants: Vec<Variant> =
-            lowered.into_iter().map(|(name, ty, docs, _)| Variant { name, ty, docs }).collect();
+        let mut variants: Vec<Variant> = lowered
+            .into_iter()
+            .map(|(name, ty, docs, _)| Variant { name, ty, docs })
+            .collect();
         // Deserialization tries variants in order: the most specific shapes first.
         variants.sort_by_key(|v| self.match_rank(&v.ty));
-        ShapeOut { kind: Shape::Kind(TypeKind::Untagged(variants)), nullable }
+        ShapeOut {
+            kind: Shape::Kind(TypeKind::Untagged(variants)),
+            nullable,
+        }
     }
 
     /// `anyOf: [{type: string}, {type: string, enum: [...]}]` and friends: since every
@@ -408,26 +567,41 @@ impl<'a> Lowering<'a> {
         }
         let mut seen = HashSet::new();
         values.retain(|v| seen.insert(v.clone()));
-        Some(Shape::Kind(TypeKind::StringEnum(enum_values(values.iter().map(String::as_str).collect()))))
+        Some(Shape::Kind(TypeKind::StringEnum(enum_values(
+            values.iter().map(String::as_str).collect(),
+        ))))
     }
 
     /// A readable variant name before the member is lowered (it names the member's inline
     /// type): the component's name, the member's constant tag value, its title, or its kind.
-    fn provisional_variant_name(&self, member: &'a ReferenceOr<Schema>, tag_hint: Option<&str>) -> String {
+    fn provisional_variant_name(
+        &self,
+        member: &'a ReferenceOr<Schema>,
+        tag_hint: Option<&str>,
+    ) -> String {
         let schema = match member {
             ReferenceOr::Reference { reference } => {
                 return match component_name(reference) {
-                    Some(name) => self.components.get(&name).map(|c| self.space.get(c.id).name.clone()),
+                    Some(name) => self
+                        .components
+                        .get(&name)
+                        .map(|c| self.space.get(c.id).name.clone()),
                     None => None,
                 }
-                .unwrap_or_else(|| names::type_name(reference.rsplit('/').next().unwrap_or("Ref")));
+                .unwrap_or_else(|| {
+                    names::type_name(reference.rsplit('/').next().unwrap_or("Ref"))
+                });
             }
             ReferenceOr::Item(schema) => schema,
         };
         let view = View::of(schema);
         let candidates = tag_hint.into_iter().chain(TAG_CANDIDATES.iter().copied());
         for candidate in candidates {
-            let Some((_, SchemaRef::Inline(prop))) = view.properties.iter().find(|(n, _)| *n == candidate) else { continue };
+            let Some((_, SchemaRef::Inline(prop))) =
+                view.properties.iter().find(|(n, _)| *n == candidate)
+            else {
+                continue;
+            };
             if let Some(values) = View::of(prop).string_enum() {
                 if values.len() == 1 {
                     return names::variant_name(values[0]);
@@ -471,8 +645,12 @@ impl<'a> Lowering<'a> {
             for (provisional, ty, docs, member) in members {
                 let mut values = self.tag_values(ty, &tag);
                 if let (Some(d), ReferenceOr::Reference { reference }) = (discriminator, member) {
-                    let mapped: Vec<String> =
-                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(v, _)| v.clone()).collect();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(v, _)| v.clone())
+                        .collect();
                     if !mapped.is_empty() {
                         values = mapped;
                     } else if values.is_empty() && d.mapping.is_empty() {
@@ -493,7 +671,12 @@ impl<'a> Lowering<'a> {
                     (ReferenceOr::Reference { .. }, [single]) => names::variant_name(single),
                     _ => provisional.clone(),
                 };
-                variants.push(TaggedVariant { name, values, ty: ty.clone(), docs: docs.clone() });
+                variants.push(TaggedVariant {
+                    name,
+                    values,
+                    ty: ty.clone(),
+                    docs: docs.clone(),
+                });
             }
             // One value shared by every member tells nothing apart.
             if seen.len() < 2 && variants.len() > 1 {
@@ -511,21 +694,34 @@ impl<'a> Lowering<'a> {
     /// Required properties of a struct type holding a single constant string, most
     /// tag-like first.
     fn constant_properties(&mut self, ty: &TypeRef) -> Vec<String> {
-        let Some(fields) = self.struct_fields(ty) else { return Vec::new() };
+        let Some(fields) = self.struct_fields(ty) else {
+            return Vec::new();
+        };
         let mut props: Vec<String> = fields
             .iter()
             .filter(|f| f.required && self.single_value(&f.ty).is_some())
             .map(|f| f.json_name.clone())
             .collect();
-        props.sort_by_key(|p| TAG_CANDIDATES.iter().position(|c| c == p).unwrap_or(usize::MAX));
+        props.sort_by_key(|p| {
+            TAG_CANDIDATES
+                .iter()
+                .position(|c| c == p)
+                .unwrap_or(usize::MAX)
+        });
         props
     }
 
     fn tag_values(&mut self, ty: &TypeRef, tag: &str) -> Vec<String> {
-        let TypeRef::Named(id) = ty else { return Vec::new() };
+        let TypeRef::Named(id) = ty else {
+            return Vec::new();
+        };
         let id = self.resolve_alias(*id);
         if self.is_pending_component(id) {
-            let name = self.components.iter().find(|(_, c)| c.id == id).map(|(n, _)| n.clone());
+            let name = self
+                .components
+                .iter()
+                .find(|(_, c)| c.id == id)
+                .map(|(n, _)| n.clone());
             if let Some(name) = name {
                 self.ensure_component(&name);
             }
@@ -538,7 +734,9 @@ impl<'a> Lowering<'a> {
                 .and_then(|f| self.single_value(&f.ty))
                 .into_iter()
                 .collect(),
-            TypeKind::Tagged(t) if t.tag == tag => t.variants.iter().flat_map(|v| v.values.clone()).collect(),
+            TypeKind::Tagged(t) if t.tag == tag => {
+                t.variants.iter().flat_map(|v| v.values.clone()).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -547,7 +745,11 @@ impl<'a> Lowering<'a> {
         let TypeRef::Named(id) = ty else { return None };
         let id = self.resolve_alias(*id);
         if self.is_pending_component(id) {
-            let name = self.components.iter().find(|(_, c)| c.id == id).map(|(n, _)| n.clone())?;
+            let name = self
+                .components
+                .iter()
+                .find(|(_, c)| c.id == id)
+                .map(|(n, _)| n.clone())?;
             self.ensure_component(&name);
         }
         match &self.space.get(id).kind {
@@ -557,7 +759,9 @@ impl<'a> Lowering<'a> {
     }
 
     fn is_pending_component(&self, id: crate::ir::TypeId) -> bool {
-        self.components.values().any(|c| c.id == id && c.state == super::State::Pending)
+        self.components
+            .values()
+            .any(|c| c.id == id && c.state == super::State::Pending)
     }
 
     fn resolve_alias(&self, mut id: crate::ir::TypeId) -> crate::ir::TypeId {
@@ -622,7 +826,9 @@ fn is_annotation_only(schema: &Schema) -> bool {
 
 /// A schema that only states which properties are required (a validation rule).
 fn is_constraint_only(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = member else { return false };
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
     let view = View::of(schema);
     !view.required.is_empty()
         && view.ty.is_none_or(|t| t == "object")
@@ -641,7 +847,10 @@ fn enum_values(values: Vec<&str>) -> Vec<EnumValue> {
             continue;
         }
         let variant = names::unique(&names::variant_name(value), &mut taken);
-        out.push(EnumValue { value: value.to_string(), variant });
+        out.push(EnumValue {
+            value: value.to_string(),
+            variant,
+        });
     }
     out
 }

@@ -2,7 +2,8 @@
 //! and a catch-all (`AnySchema`) for mixed keywords; lowering wants one shape.
 
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -75,30 +76,54 @@ impl<'a> View<'a> {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary".into()),
                     VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte".into()),
                     VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date".into()),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time".into()),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password".into()),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                        Some("date-time".into())
+                    }
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => {
+                        Some("password".into())
+                    }
                     VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
                     VariantOrUnknownOrEmpty::Empty => None,
                 };
-                view.set_enum(s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)));
+                view.set_enum(
+                    s.enumeration
+                        .iter()
+                        .map(|v| v.clone().map_or(Value::Null, Value::String)),
+                );
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.ty = Some("number");
                 view.format = format_name(&n.format);
-                view.set_enum(n.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)));
+                view.set_enum(
+                    n.enumeration
+                        .iter()
+                        .map(|v| v.map_or(Value::Null, Value::from)),
+                );
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.ty = Some("integer");
                 view.format = format_name(&i.format);
-                view.set_enum(i.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)));
+                view.set_enum(
+                    i.enumeration
+                        .iter()
+                        .map(|v| v.map_or(Value::Null, Value::from)),
+                );
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.ty = Some("boolean");
-                view.set_enum(b.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)));
+                view.set_enum(
+                    b.enumeration
+                        .iter()
+                        .map(|v| v.map_or(Value::Null, Value::Bool)),
+                );
             }
             SchemaKind::Type(Type::Object(o)) => {
                 view.ty = Some("object");
-                view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
+                view.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
                 view.required = &o.required;
                 view.additional = o.additional_properties.as_ref();
             }
@@ -114,7 +139,11 @@ impl<'a> View<'a> {
                 view.ty = any.typ.as_deref();
                 view.format = any.format.clone();
                 view.set_enum(any.enumeration.iter().cloned());
-                view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
+                view.properties = any
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
                 view.required = &any.required;
                 view.additional = any.additional_properties.as_ref();
                 view.items = any.items.as_ref().map(Into::into);
@@ -151,7 +180,11 @@ impl<'a> View<'a> {
 
     /// The members of `oneOf` or `anyOf` (whichever is present).
     pub fn union_members(&self) -> &'a [ReferenceOr<Schema>] {
-        if !self.one_of.is_empty() { self.one_of } else { self.any_of }
+        if !self.one_of.is_empty() {
+            self.one_of
+        } else {
+            self.any_of
+        }
     }
 }
 

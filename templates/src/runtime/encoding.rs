@@ -5,7 +5,12 @@
 //! Values are taken as `&impl Serialize` and read through `serde_json::Value`, so a
 //! generated enum, number, bool, `Option` (`None` sends nothing), `Vec` or map all work.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use serde::Serialize;
@@ -37,7 +42,12 @@ pub fn encode_path_segment(segment: &str) -> String {
 }
 
 fn hex_digit(nibble: u8) -> char {
-    char::from(b"0123456789ABCDEF".get(usize::from(nibble & 0xF)).copied().unwrap_or(b'0'))
+    char::from(
+        b"0123456789ABCDEF"
+            .get(usize::from(nibble & 0xF))
+            .copied()
+            .unwrap_or(b'0'),
+    )
 }
 
 /// Whether a built path (without its query) has no `.` or `..` segment, escaped or
@@ -84,7 +94,12 @@ pub fn scalar_text(value: &Value) -> String {
 }
 
 /// Appends the pairs for one query parameter; `null` appends nothing.
-pub fn append_query(pairs: &mut Vec<(String, String)>, name: &str, value: &Value, style: QueryStyle) {
+pub fn append_query(
+    pairs: &mut Vec<(String, String)>,
+    name: &str,
+    value: &Value,
+    style: QueryStyle,
+) {
     match (value, style) {
         (Value::Null, _) => {}
         (Value::Object(_), QueryStyle::DeepObject) => deep_object(pairs, name, value),
@@ -94,8 +109,11 @@ pub fn append_query(pairs: &mut Vec<(String, String)>, name: &str, value: &Value
             }
         }
         (Value::Object(map), _) => {
-            let joined: Vec<String> =
-                map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
+            let joined: Vec<String> = map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                .collect();
             pairs.push((name.to_owned(), joined.join(",")));
         }
         (Value::Array(items), QueryStyle::Form | QueryStyle::DeepObject) => {
@@ -109,7 +127,11 @@ pub fn append_query(pairs: &mut Vec<(String, String)>, name: &str, value: &Value
                 QueryStyle::PipeDelimited => "|",
                 _ => ",",
             };
-            let joined: Vec<String> = items.iter().filter(|v| !v.is_null()).map(scalar_text).collect();
+            let joined: Vec<String> = items
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(scalar_text)
+                .collect();
             pairs.push((name.to_owned(), joined.join(separator)));
         }
         (scalar, _) => pairs.push((name.to_owned(), scalar_text(scalar))),
@@ -138,9 +160,20 @@ fn deep_object(pairs: &mut Vec<(String, String)>, prefix: &str, value: &Value) {
 pub fn header_text(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
-        Value::Array(items) => Some(items.iter().filter(|v| !v.is_null()).map(scalar_text).collect::<Vec<_>>().join(",")),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(scalar_text)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
         Value::Object(map) => Some(
-            map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect::<Vec<_>>().join(","),
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                .collect::<Vec<_>>()
+                .join(","),
         ),
         scalar => Some(scalar_text(scalar)),
     }
@@ -148,7 +181,13 @@ pub fn header_text(value: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
     use serde_json::json;
 
@@ -159,7 +198,10 @@ mod tests {
     }
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -187,18 +229,45 @@ mod tests {
         assert_eq!(query(json!(20), QueryStyle::Form), p(&[("p", "20")]));
         assert_eq!(query(json!(true), QueryStyle::Form), p(&[("p", "true")]));
         assert_eq!(query(json!(1.5), QueryStyle::Form), p(&[("p", "1.5")]));
-        assert_eq!(query(json!(["a", "b"]), QueryStyle::Form), p(&[("p", "a"), ("p", "b")]));
-        assert_eq!(query(json!(["a", "b"]), QueryStyle::FormNoExplode), p(&[("p", "a,b")]));
-        assert_eq!(query(json!(["a", "b"]), QueryStyle::SpaceDelimited), p(&[("p", "a b")]));
-        assert_eq!(query(json!(["a", "b"]), QueryStyle::PipeDelimited), p(&[("p", "a|b")]));
-        assert_eq!(query(json!({"x": 1, "y": "z"}), QueryStyle::Form), p(&[("x", "1"), ("y", "z")]));
-        assert_eq!(query(json!({"x": 1, "y": "z"}), QueryStyle::FormNoExplode), p(&[("p", "x,1,y,z")]));
+        assert_eq!(
+            query(json!(["a", "b"]), QueryStyle::Form),
+            p(&[("p", "a"), ("p", "b")])
+        );
+        assert_eq!(
+            query(json!(["a", "b"]), QueryStyle::FormNoExplode),
+            p(&[("p", "a,b")])
+        );
+        assert_eq!(
+            query(json!(["a", "b"]), QueryStyle::SpaceDelimited),
+            p(&[("p", "a b")])
+        );
+        assert_eq!(
+            query(json!(["a", "b"]), QueryStyle::PipeDelimited),
+            p(&[("p", "a|b")])
+        );
+        assert_eq!(
+            query(json!({"x": 1, "y": "z"}), QueryStyle::Form),
+            p(&[("x", "1"), ("y", "z")])
+        );
+        assert_eq!(
+            query(json!({"x": 1, "y": "z"}), QueryStyle::FormNoExplode),
+            p(&[("p", "x,1,y,z")])
+        );
     }
 
     #[test]
     fn deep_object_style() {
-        assert_eq!(query(json!({"a": "1", "b": "2"}), QueryStyle::DeepObject), p(&[("p[a]", "1"), ("p[b]", "2")]));
-        assert_eq!(query(json!({"a": {"b": 1}, "c": [1, 2], "d": null}), QueryStyle::DeepObject), p(&[("p[a][b]", "1"), ("p[c][]", "1"), ("p[c][]", "2")]));
+        assert_eq!(
+            query(json!({"a": "1", "b": "2"}), QueryStyle::DeepObject),
+            p(&[("p[a]", "1"), ("p[b]", "2")])
+        );
+        assert_eq!(
+            query(
+                json!({"a": {"b": 1}, "c": [1, 2], "d": null}),
+                QueryStyle::DeepObject
+            ),
+            p(&[("p[a][b]", "1"), ("p[c][]", "1"), ("p[c][]", "2")])
+        );
         assert_eq!(query(json!({}), QueryStyle::DeepObject), p(&[]));
     }
 
@@ -211,7 +280,10 @@ mod tests {
         }
         assert_eq!(to_value(&Order::Asc).unwrap(), json!("asc"));
         assert_eq!(to_value(&None::<u32>).unwrap(), Value::Null);
-        assert_eq!(header_text(&json!(["beta-1", "beta-2"])).as_deref(), Some("beta-1,beta-2"));
+        assert_eq!(
+            header_text(&json!(["beta-1", "beta-2"])).as_deref(),
+            Some("beta-1,beta-2")
+        );
         assert_eq!(header_text(&json!(null)), None);
         assert_eq!(header_text(&json!(3)).as_deref(), Some("3"));
     }

@@ -3,7 +3,12 @@
 //! [`Error`] is a box around [`ErrorKind`] so that `Result<T, Error>` stays one
 //! pointer wide however much an API error carries.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::fmt;
@@ -94,23 +99,37 @@ impl Error {
 
     #[doc(hidden)]
     pub fn config(message: impl Into<String>) -> Self {
-        ErrorKind::Config(ConfigError { message: message.into() }).into()
+        ErrorKind::Config(ConfigError {
+            message: message.into(),
+        })
+        .into()
     }
 
     #[doc(hidden)]
     pub fn encode(message: impl Into<String>) -> Self {
-        ErrorKind::Encode(EncodeError { message: message.into() }).into()
+        ErrorKind::Encode(EncodeError {
+            message: message.into(),
+        })
+        .into()
     }
 
     #[doc(hidden)]
     pub fn stream(message: impl Into<String>) -> Self {
-        ErrorKind::Stream(StreamError { message: message.into(), error: None, data: None, source: None }).into()
+        ErrorKind::Stream(StreamError {
+            message: message.into(),
+            error: None,
+            data: None,
+            source: None,
+        })
+        .into()
     }
 }
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
-        Error { kind: Box::new(kind) }
+        Error {
+            kind: Box::new(kind),
+        }
     }
 }
 
@@ -217,14 +236,19 @@ impl ErrorBody {
         let object = value.as_object()?;
         match object.get("error") {
             Some(inner @ serde_json::Value::Object(_)) => ErrorBody::deserialize(inner).ok(),
-            Some(serde_json::Value::String(message)) => Some(ErrorBody { message: Some(message.clone()), ..ErrorBody::default() }),
+            Some(serde_json::Value::String(message)) => Some(ErrorBody {
+                message: Some(message.clone()),
+                ..ErrorBody::default()
+            }),
             _ if object.contains_key("message") => ErrorBody::deserialize(value).ok(),
             _ => None,
         }
     }
 }
 
-fn string_or_scalar<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
+fn string_or_scalar<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => Some(s),
@@ -256,9 +280,17 @@ impl ApiError {
         if let Some(message) = self.body.as_ref().and_then(|b| b.message.as_deref()) {
             return message.to_owned();
         }
-        let raw = self.raw_body.split_whitespace().collect::<Vec<_>>().join(" ");
+        let raw = self
+            .raw_body
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if raw.is_empty() {
-            return self.status.canonical_reason().unwrap_or("no response body").to_owned();
+            return self
+                .status
+                .canonical_reason()
+                .unwrap_or("no response body")
+                .to_owned();
         }
         let mut preview: String = raw.chars().take(200).collect();
         if preview.len() < raw.len() {
@@ -366,14 +398,29 @@ impl DecodeError {
     }
 
     #[doc(hidden)]
-    pub fn from_path_error(err: serde_path_to_error::Error<serde_json::Error>, raw_body: Bytes, status: StatusCode, request_id: Option<String>) -> Self {
-        DecodeError { path: err.path().to_string(), message: err.into_inner().to_string(), raw_body, status, request_id }
+    pub fn from_path_error(
+        err: serde_path_to_error::Error<serde_json::Error>,
+        raw_body: Bytes,
+        status: StatusCode,
+        request_id: Option<String>,
+    ) -> Self {
+        DecodeError {
+            path: err.path().to_string(),
+            message: err.into_inner().to_string(),
+            raw_body,
+            status,
+            request_id,
+        }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "failed to decode the response body at `{}`: {}", self.path, self.message)?;
+        write!(
+            f,
+            "failed to decode the response body at `{}`: {}",
+            self.path, self.message
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
         }
@@ -438,7 +485,13 @@ impl fmt::Display for EncodeError {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )]
     use super::*;
 
     #[test]
@@ -454,9 +507,27 @@ mod tests {
         assert_eq!(parsed.error_type.as_deref(), Some("invalid_request_error"));
         assert_eq!(parsed.param, None);
         assert_eq!(parsed.code.as_deref(), Some("invalid_api_key"));
-        assert_eq!(ErrorBody::parse(br#"{"error":{"message":"x","code":429}}"#).unwrap().code.as_deref(), Some("429"));
-        assert_eq!(ErrorBody::parse(br#"{"error":"plain"}"#).unwrap().message.as_deref(), Some("plain"));
-        assert_eq!(ErrorBody::parse(br#"{"message":"bare"}"#).unwrap().message.as_deref(), Some("bare"));
+        assert_eq!(
+            ErrorBody::parse(br#"{"error":{"message":"x","code":429}}"#)
+                .unwrap()
+                .code
+                .as_deref(),
+            Some("429")
+        );
+        assert_eq!(
+            ErrorBody::parse(br#"{"error":"plain"}"#)
+                .unwrap()
+                .message
+                .as_deref(),
+            Some("plain")
+        );
+        assert_eq!(
+            ErrorBody::parse(br#"{"message":"bare"}"#)
+                .unwrap()
+                .message
+                .as_deref(),
+            Some("bare")
+        );
         assert_eq!(ErrorBody::parse(b"<html>"), None);
         assert_eq!(ErrorBody::parse(b""), None);
         assert_eq!(ErrorBody::parse(b"[1]"), None);
@@ -477,7 +548,11 @@ mod tests {
             (418, ApiErrorKind::Other),
         ];
         for (status, kind) in cases {
-            assert_eq!(ApiErrorKind::from_status(StatusCode::from_u16(status).unwrap()), kind, "{status}");
+            assert_eq!(
+                ApiErrorKind::from_status(StatusCode::from_u16(status).unwrap()),
+                kind,
+                "{status}"
+            );
         }
     }
 }

@@ -19,6 +19,8 @@ pub use encoding::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, Result};
 pub use pagination::{CursorItem, CursorPage, ItemStream, Page};
 pub use request::{Multipart, Request, RequestOptions};
-pub use response::{ApiResponse, Binary, BinaryResponse, BinaryStream, ByteStream, Empty, Json, Text};
+pub use response::{
+    ApiResponse, Binary, BinaryResponse, BinaryStream, ByteStream, Empty, Json, Text,
+};
 pub use retry::RetryPolicy;
 pub use sse::{Sse, SseEvent, SseStream};

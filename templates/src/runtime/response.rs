@@ -2,7 +2,12 @@
 //! nothing, SSE, page), the [`ApiResponse`] wrapper with status, headers and request
 //! id, and the [`ByteStream`] of a streamed body.
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(clippy::unreachable, clippy::todo, clippy::unimplemented)]
 
 use std::future::Future;
@@ -49,7 +54,9 @@ impl ReceivedBody {
     pub fn into_full(self) -> Result<Bytes> {
         match self {
             ReceivedBody::Full(bytes) => Ok(bytes),
-            ReceivedBody::Streaming(_) => Err(Error::stream("internal: a buffered format was handed a streaming body")),
+            ReceivedBody::Streaming(_) => Err(Error::stream(
+                "internal: a buffered format was handed a streaming body",
+            )),
         }
     }
 
@@ -77,7 +84,12 @@ pub trait Format: Send + 'static {
     const ACCEPT: &'static str = "application/json";
     /// Turns the response into the output.
     #[doc(hidden)]
-    fn finish(parts: &ResponseParts, body: ReceivedBody, client: &Client, request: Request) -> Result<Self::Output>;
+    fn finish(
+        parts: &ResponseParts,
+        body: ReceivedBody,
+        client: &Client,
+        request: Request,
+    ) -> Result<Self::Output>;
 }
 
 /// A JSON body decoded into `T`.
@@ -93,8 +105,16 @@ impl<T: DeserializeOwned + Send + 'static> Format for Json<T> {
 
 /// Decodes a JSON body, reporting the failing field path and keeping the body.
 #[doc(hidden)]
-pub fn decode_json<T: DeserializeOwned>(bytes: Bytes, parts: &ResponseParts, client: &Client) -> Result<T> {
-    let request_id = || parts.header(client.config().request_id_header).map(str::to_owned);
+pub fn decode_json<T: DeserializeOwned>(
+    bytes: Bytes,
+    parts: &ResponseParts,
+    client: &Client,
+) -> Result<T> {
+    let request_id = || {
+        parts
+            .header(client.config().request_id_header)
+            .map(str::to_owned)
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => match deserializer.end() {
@@ -108,7 +128,13 @@ pub fn decode_json<T: DeserializeOwned>(bytes: Bytes, parts: &ResponseParts, cli
             })
             .into()),
         },
-        Err(e) => Err(ErrorKind::Decode(DecodeError::from_path_error(e, bytes.clone(), parts.status, request_id())).into()),
+        Err(e) => Err(ErrorKind::Decode(DecodeError::from_path_error(
+            e,
+            bytes.clone(),
+            parts.status,
+            request_id(),
+        ))
+        .into()),
     }
 }
 
@@ -128,8 +154,16 @@ impl Format for Binary {
     type Output = BinaryResponse;
     const ACCEPT: &'static str = "*/*";
 
-    fn finish(parts: &ResponseParts, body: ReceivedBody, _: &Client, _: Request) -> Result<BinaryResponse> {
-        Ok(BinaryResponse { bytes: body.into_full()?, content_type: parts.header(CONTENT_TYPE.as_str()).map(str::to_owned) })
+    fn finish(
+        parts: &ResponseParts,
+        body: ReceivedBody,
+        _: &Client,
+        _: Request,
+    ) -> Result<BinaryResponse> {
+        Ok(BinaryResponse {
+            bytes: body.into_full()?,
+            content_type: parts.header(CONTENT_TYPE.as_str()).map(str::to_owned),
+        })
     }
 }
 
@@ -141,7 +175,12 @@ impl Format for BinaryStream {
     const STREAMING: bool = true;
     const ACCEPT: &'static str = "*/*";
 
-    fn finish(parts: &ResponseParts, body: ReceivedBody, _: &Client, _: Request) -> Result<ByteStream> {
+    fn finish(
+        parts: &ResponseParts,
+        body: ReceivedBody,
+        _: &Client,
+        _: Request,
+    ) -> Result<ByteStream> {
         let mut stream = body.into_stream();
         stream.content_type = parts.header(CONTENT_TYPE.as_str()).map(str::to_owned);
         Ok(stream)
@@ -186,7 +225,12 @@ impl<T> ApiResponse<T> {
     #[doc(hidden)]
     pub fn new(parts: ResponseParts, request_id_header: &str, data: T) -> Self {
         let request_id = parts.header(request_id_header).map(str::to_owned);
-        ApiResponse { status: parts.status, headers: parts.headers, request_id, data }
+        ApiResponse {
+            status: parts.status,
+            headers: parts.headers,
+            request_id,
+            data,
+        }
     }
 
     /// The HTTP status.
@@ -216,7 +260,13 @@ impl<T> ApiResponse<T> {
 
     /// Status and headers, and the data.
     pub fn into_parts(self) -> (ResponseParts, T) {
-        (ResponseParts { status: self.status, headers: self.headers }, self.data)
+        (
+            ResponseParts {
+                status: self.status,
+                headers: self.headers,
+            },
+            self.data,
+        )
     }
 }
 
@@ -231,19 +281,32 @@ pub struct ByteStream {
 
 impl std::fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ByteStream").field("content_type", &self.content_type).finish_non_exhaustive()
+        f.debug_struct("ByteStream")
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
     }
 }
 
 impl ByteStream {
     /// Wraps any stream of byte chunks (tests feed SSE parsers this way).
     pub fn new(stream: impl Stream<Item = Result<Bytes>> + Send + 'static) -> Self {
-        ByteStream { inner: Box::pin(stream), content_type: None }
+        ByteStream {
+            inner: Box::pin(stream),
+            content_type: None,
+        }
     }
 
     #[doc(hidden)]
-    pub fn from_response(response: reqwest::Response, idle_timeout: Duration, request: String) -> Self {
-        ByteStream::new(ResponseChunks { state: ChunkState::Idle(response), idle_timeout, request })
+    pub fn from_response(
+        response: reqwest::Response,
+        idle_timeout: Duration,
+        request: String,
+    ) -> Self {
+        ByteStream::new(ResponseChunks {
+            state: ChunkState::Idle(response),
+            idle_timeout,
+            request,
+        })
     }
 
     /// The `Content-Type` of the response.
@@ -286,7 +349,8 @@ impl Stream for Once {
 }
 
 type ChunkFuture = Pin<Box<dyn Future<Output = (reqwest::Response, ChunkOutcome)> + Send>>;
-type ChunkOutcome = std::result::Result<reqwest::Result<Option<Bytes>>, tokio::time::error::Elapsed>;
+type ChunkOutcome =
+    std::result::Result<reqwest::Result<Option<Bytes>>, tokio::time::error::Elapsed>;
 
 enum ChunkState {
     Idle(reqwest::Response),
@@ -330,13 +394,20 @@ impl Stream for ResponseChunks {
                         }
                         Ok(Ok(None)) => return Poll::Ready(None),
                         Ok(Err(e)) => Err(ErrorKind::Stream(StreamError {
-                            message: format!("reading the response body of {} failed", self.request),
+                            message: format!(
+                                "reading the response body of {} failed",
+                                self.request
+                            ),
                             error: None,
                             data: None,
                             source: Some(Box::new(e.without_url())),
                         })
                         .into()),
-                        Err(_) => Err(ErrorKind::Timeout(TimeoutError { request: self.request.clone(), after: self.idle_timeout }).into()),
+                        Err(_) => Err(ErrorKind::Timeout(TimeoutError {
+                            request: self.request.clone(),
+                            after: self.idle_timeout,
+                        })
+                        .into()),
                     };
                     return Poll::Ready(Some(item));
                 }

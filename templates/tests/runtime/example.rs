@@ -8,18 +8,25 @@
 use client_runtime::runtime;
 use runtime::model::InputFile;
 use runtime::{
-    Binary, Call, Client, ClientConfig, CursorItem, EnvHeader, Json, Multipart, Page, QueryStyle, Request, Sse,
-    encode_path_segment,
+    Binary, Call, Client, ClientConfig, CursorItem, EnvHeader, Json, Multipart, Page, QueryStyle,
+    Request, Sse, encode_path_segment,
 };
 use serde::{Deserialize, Serialize};
 
 // ---- what the generator emits (abridged) ----
 
-pub static CONFIG: ClientConfig = ClientConfig::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"), "https://api.openai.com/v1")
-    .api_key_env("OPENAI_API_KEY")
-    .base_url_env("OPENAI_BASE_URL")
-    .env_headers(&[EnvHeader::new("OPENAI_ORG_ID", "OpenAI-Organization"), EnvHeader::new("OPENAI_PROJECT_ID", "OpenAI-Project")])
-    .idempotency_header("Idempotency-Key");
+pub static CONFIG: ClientConfig = ClientConfig::new(
+    env!("CARGO_PKG_NAME"),
+    env!("CARGO_PKG_VERSION"),
+    "https://api.openai.com/v1",
+)
+.api_key_env("OPENAI_API_KEY")
+.base_url_env("OPENAI_BASE_URL")
+.env_headers(&[
+    EnvHeader::new("OPENAI_ORG_ID", "OpenAI-Organization"),
+    EnvHeader::new("OPENAI_PROJECT_ID", "OpenAI-Project"),
+])
+.idempotency_header("Idempotency-Key");
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CreateChatCompletionRequest {
@@ -82,11 +89,15 @@ impl OpenAI {
     }
 
     pub fn chat(&self) -> Chat<'_> {
-        Chat { client: &self.client }
+        Chat {
+            client: &self.client,
+        }
     }
 
     pub fn files(&self) -> Files<'_> {
-        Files { client: &self.client }
+        Files {
+            client: &self.client,
+        }
     }
 }
 
@@ -103,17 +114,25 @@ pub struct Chat<'a> {
 impl Chat<'_> {
     /// `POST /chat/completions`.
     pub fn create(&self, body: &CreateChatCompletionRequest) -> Call<Json<ChatCompletion>> {
-        self.client.call(Request::post("/chat/completions").json(body))
+        self.client
+            .call(Request::post("/chat/completions").json(body))
     }
 
     /// `POST /chat/completions` with `"stream": true`.
-    pub fn create_stream(&self, body: &CreateChatCompletionRequest) -> Call<Sse<ChatCompletionChunk>> {
-        self.client.call(Request::post("/chat/completions").json_with_field(body, "stream", true))
+    pub fn create_stream(
+        &self,
+        body: &CreateChatCompletionRequest,
+    ) -> Call<Sse<ChatCompletionChunk>> {
+        self.client
+            .call(Request::post("/chat/completions").json_with_field(body, "stream", true))
     }
 
     /// `GET /chat/completions/{completion_id}`.
     pub fn retrieve(&self, completion_id: &str) -> Call<Json<ChatCompletion>> {
-        self.client.call(Request::get(format!("/chat/completions/{}", encode_path_segment(completion_id))))
+        self.client.call(Request::get(format!(
+            "/chat/completions/{}",
+            encode_path_segment(completion_id)
+        )))
     }
 
     /// `GET /chat/completions`.
@@ -134,13 +153,18 @@ pub struct Files<'a> {
 impl Files<'_> {
     /// `POST /files` (multipart).
     pub fn create(&self, body: &CreateFileRequest) -> Call<Json<OpenAIFile>> {
-        let form = Multipart::new().file("file", &body.file).text("purpose", &body.purpose);
+        let form = Multipart::new()
+            .file("file", &body.file)
+            .text("purpose", &body.purpose);
         self.client.call(Request::post("/files").multipart(form))
     }
 
     /// `GET /files/{file_id}/content` (binary).
     pub fn content(&self, file_id: &str) -> Call<Binary> {
-        self.client.call(Request::get(format!("/files/{}/content", encode_path_segment(file_id))))
+        self.client.call(Request::get(format!(
+            "/files/{}/content",
+            encode_path_segment(file_id)
+        )))
     }
 }
 
@@ -159,9 +183,19 @@ async fn the_documented_example_runs() {
     let server = TestServer::start(vec![
         Reply::json(200, completion.clone()).header("x-request-id", "req_1"),
         Reply::json(200, completion.clone()),
-        Reply::sse(vec![(0, "data: {\"id\": \"c1\"}\n\n"), (0, "data: {\"id\": \"c2\"}\n\n"), (0, "data: [DONE]\n\n")], false),
+        Reply::sse(
+            vec![
+                (0, "data: {\"id\": \"c1\"}\n\n"),
+                (0, "data: {\"id\": \"c2\"}\n\n"),
+                (0, "data: [DONE]\n\n"),
+            ],
+            false,
+        ),
         Reply::json(200, json!({"data": [completion], "has_more": true})),
-        Reply::json(200, json!({"data": [{"id": "chatcmpl-2", "choices": []}], "has_more": false})),
+        Reply::json(
+            200,
+            json!({"data": [{"id": "chatcmpl-2", "choices": []}], "has_more": false}),
+        ),
         Reply::json(200, json!({"id": "file-1"})),
         Reply::raw(200, "application/jsonl", "{}\n"),
     ])
@@ -174,7 +208,11 @@ async fn the_documented_example_runs() {
         .build()
         .map(OpenAI::from)
         .unwrap();
-    let body = CreateChatCompletionRequest { model: "gpt-4o".into(), messages: vec![json!({"role": "user", "content": "hi"})], stream: None };
+    let body = CreateChatCompletionRequest {
+        model: "gpt-4o".into(),
+        messages: vec![json!({"role": "user", "content": "hi"})],
+        stream: None,
+    };
 
     // Plain call.
     let completion = openai.chat().create(&body).await.unwrap();
@@ -184,7 +222,11 @@ async fn the_documented_example_runs() {
     let raw = openai
         .chat()
         .retrieve("chatcmpl-1")
-        .with_options(RequestOptions::new().timeout(Duration::from_secs(20)).header("X-Trace", "1"))
+        .with_options(
+            RequestOptions::new()
+                .timeout(Duration::from_secs(20))
+                .header("X-Trace", "1"),
+        )
         .with_raw_response()
         .await
         .unwrap();
@@ -200,19 +242,35 @@ async fn the_documented_example_runs() {
     assert_eq!(ids, ["c1", "c2"]);
 
     // Every item of every page.
-    let all = openai.chat().list(&ListChatCompletionsParams { limit: Some(1), ..Default::default() }).into_stream().collect_all().await.unwrap();
+    let all = openai
+        .chat()
+        .list(&ListChatCompletionsParams {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .into_stream()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
 
     // Upload and download.
     let file = openai
         .files()
-        .create(&CreateFileRequest { file: InputFile::from_bytes("train.jsonl", b"{}\n".to_vec()), purpose: "fine-tune".into() })
+        .create(&CreateFileRequest {
+            file: InputFile::from_bytes("train.jsonl", b"{}\n".to_vec()),
+            purpose: "fine-tune".into(),
+        })
         .await
         .unwrap();
     let content = openai.files().content(&file.id).await.unwrap();
     assert_eq!(content.bytes.as_ref(), b"{}\n");
 
-    let targets: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r.method, r.target)).collect();
+    let targets: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect();
     assert_eq!(
         targets,
         [

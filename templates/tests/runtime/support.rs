@@ -12,14 +12,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A client configuration shaped like the OpenAI one, with names no real process uses.
-pub static CONFIG: ClientConfig = ClientConfig::new("test-client", "9.9.9", "http://127.0.0.1:9/v1")
-    .api_key_env("CLIENT_RUNTIME_TEST_API_KEY")
-    .base_url_env("CLIENT_RUNTIME_TEST_BASE_URL")
-    .env_headers(&[
-        EnvHeader::new("CLIENT_RUNTIME_TEST_ORG_ID", "OpenAI-Organization"),
-        EnvHeader::new("CLIENT_RUNTIME_TEST_PROJECT_ID", "OpenAI-Project"),
-    ])
-    .idempotency_header("Idempotency-Key");
+pub static CONFIG: ClientConfig =
+    ClientConfig::new("test-client", "9.9.9", "http://127.0.0.1:9/v1")
+        .api_key_env("CLIENT_RUNTIME_TEST_API_KEY")
+        .base_url_env("CLIENT_RUNTIME_TEST_BASE_URL")
+        .env_headers(&[
+            EnvHeader::new("CLIENT_RUNTIME_TEST_ORG_ID", "OpenAI-Organization"),
+            EnvHeader::new("CLIENT_RUNTIME_TEST_PROJECT_ID", "OpenAI-Project"),
+        ])
+        .idempotency_header("Idempotency-Key");
 
 /// The API key every test client uses; no error or debug output may contain it.
 pub const KEY: &str = "sk-test-SECRET-4f9a2c7e1b";
@@ -50,29 +51,60 @@ pub fn client(server: &TestServer) -> Client {
 #[derive(Clone, Debug)]
 pub enum Reply {
     /// A complete response with `Content-Length`.
-    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    Full {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// A `Transfer-Encoding: chunked` body written piece by piece after each delay;
     /// `abort` closes the connection without the terminating chunk.
-    Chunked { status: u16, headers: Vec<(String, String)>, pieces: Vec<(Duration, Vec<u8>)>, abort: bool },
+    Chunked {
+        status: u16,
+        headers: Vec<(String, String)>,
+        pieces: Vec<(Duration, Vec<u8>)>,
+        abort: bool,
+    },
     /// A body delimited by closing the connection (no length, no chunking).
-    CloseDelimited { status: u16, headers: Vec<(String, String)>, pieces: Vec<(Duration, Vec<u8>)> },
+    CloseDelimited {
+        status: u16,
+        headers: Vec<(String, String)>,
+        pieces: Vec<(Duration, Vec<u8>)>,
+    },
     /// Reads the request, then resets the connection without answering.
     Reset,
     /// Sends the headers (promising `promised` bytes) and `sent`, then stalls for `stall`.
-    Stall { status: u16, headers: Vec<(String, String)>, promised: usize, sent: Vec<u8>, stall: Duration },
+    Stall {
+        status: u16,
+        headers: Vec<(String, String)>,
+        promised: usize,
+        sent: Vec<u8>,
+        stall: Duration,
+    },
 }
 
 impl Reply {
     pub fn json(status: u16, body: serde_json::Value) -> Reply {
-        Reply::Full { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_string().into_bytes() }
+        Reply::Full {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
     }
 
     pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply::Full { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+        Reply::Full {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     pub fn empty(status: u16) -> Reply {
-        Reply::Full { status, headers: Vec::new(), body: Vec::new() }
+        Reply::Full {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     /// A chunked `text/event-stream` body, each piece after its delay.
@@ -80,7 +112,10 @@ impl Reply {
         Reply::Chunked {
             status: 200,
             headers: vec![("Content-Type".into(), "text/event-stream".into())],
-            pieces: pieces.into_iter().map(|(ms, text)| (Duration::from_millis(ms), text.as_bytes().to_vec())).collect(),
+            pieces: pieces
+                .into_iter()
+                .map(|(ms, text)| (Duration::from_millis(ms), text.as_bytes().to_vec()))
+                .collect(),
             abort,
         }
     }
@@ -111,12 +146,19 @@ pub struct Recorded {
 impl Recorded {
     /// A header's value (names compared case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a header.
     pub fn header_all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The path, without the query.
@@ -126,7 +168,9 @@ impl Recorded {
 
     /// The decoded query pairs, in order.
     pub fn query(&self) -> Vec<(String, String)> {
-        let Some((_, query)) = self.target.split_once('?') else { return Vec::new() };
+        let Some((_, query)) = self.target.split_once('?') else {
+            return Vec::new();
+        };
         query
             .split('&')
             .filter(|p| !p.is_empty())
@@ -185,11 +229,16 @@ impl TestServer {
     pub async fn start(script: Vec<Reply>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Arc::new(Mutex::new(State { script: script.into(), requests: Vec::new() }));
+        let state = Arc::new(Mutex::new(State {
+            script: script.into(),
+            requests: Vec::new(),
+        }));
         let shared = state.clone();
         let task = tokio::spawn(async move {
             loop {
-                let Ok((socket, _)) = listener.accept().await else { return };
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
                 let state = shared.clone();
                 tokio::spawn(async move {
                     let _ = serve(socket, state).await;
@@ -212,27 +261,50 @@ impl TestServer {
     /// The only request received; fails if there were more or none.
     pub fn only_request(&self) -> Recorded {
         let requests = self.requests();
-        assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request, got {requests:#?}"
+        );
         requests.into_iter().next().unwrap()
     }
 }
 
 async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
-    let Some(request) = read_request(&mut socket).await? else { return Ok(()) };
+    let Some(request) = read_request(&mut socket).await? else {
+        return Ok(());
+    };
     let reply = {
         let mut state = state.lock().unwrap();
         state.requests.push(request);
         state.script.pop_front()
     };
-    let reply = reply.unwrap_or_else(|| Reply::raw(418, "text/plain", "unscripted request").header("x-should-retry", "false"));
+    let reply = reply.unwrap_or_else(|| {
+        Reply::raw(418, "text/plain", "unscripted request").header("x-should-retry", "false")
+    });
     match reply {
-        Reply::Full { status, headers, body } => {
-            let mut out = head(status, &headers, &format!("Content-Length: {}\r\n", body.len()));
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut out = head(
+                status,
+                &headers,
+                &format!("Content-Length: {}\r\n", body.len()),
+            );
             out.extend_from_slice(&body);
             socket.write_all(&out).await?;
         }
-        Reply::Chunked { status, headers, pieces, abort } => {
-            socket.write_all(&head(status, &headers, "Transfer-Encoding: chunked\r\n")).await?;
+        Reply::Chunked {
+            status,
+            headers,
+            pieces,
+            abort,
+        } => {
+            socket
+                .write_all(&head(status, &headers, "Transfer-Encoding: chunked\r\n"))
+                .await?;
             for (delay, piece) in pieces {
                 tokio::time::sleep(delay).await;
                 let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
@@ -247,7 +319,11 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
             }
             socket.write_all(b"0\r\n\r\n").await?;
         }
-        Reply::CloseDelimited { status, headers, pieces } => {
+        Reply::CloseDelimited {
+            status,
+            headers,
+            pieces,
+        } => {
             socket.write_all(&head(status, &headers, "")).await?;
             for (delay, piece) in pieces {
                 tokio::time::sleep(delay).await;
@@ -259,7 +335,13 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
             socket.set_zero_linger()?;
             return Ok(());
         }
-        Reply::Stall { status, headers, promised, sent, stall } => {
+        Reply::Stall {
+            status,
+            headers,
+            promised,
+            sent,
+            stall,
+        } => {
             let mut out = head(status, &headers, &format!("Content-Length: {promised}\r\n"));
             out.extend_from_slice(&sent);
             socket.write_all(&out).await?;
@@ -302,7 +384,11 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Recorded
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let mut body = buffer[header_end + 4..].to_vec();
-    let length = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0);
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
     while body.len() < length {
         let mut chunk = [0u8; 65536];
         let n = socket.read(&mut chunk).await?;
@@ -311,7 +397,13 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Recorded
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    Ok(Some(Recorded { method, target, headers, body, at: Instant::now() }))
+    Ok(Some(Recorded {
+        method,
+        target,
+        headers,
+        body,
+        at: Instant::now(),
+    }))
 }
 
 /// One part of a multipart body, as the server parsed it.
@@ -325,7 +417,11 @@ pub struct Part {
 
 /// Parses a `multipart/form-data` body with the boundary from its content type.
 pub fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<Part> {
-    let boundary = content_type.split("boundary=").nth(1).expect("no boundary").trim_matches('"');
+    let boundary = content_type
+        .split("boundary=")
+        .nth(1)
+        .expect("no boundary")
+        .trim_matches('"');
     let delimiter = format!("--{boundary}");
     let mut parts = Vec::new();
     let mut rest = body;
@@ -334,7 +430,11 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<Part> {
     rest = &rest[first + delimiter.len()..];
     loop {
         if rest.starts_with(b"--") {
-            assert_eq!(&rest[2..], b"\r\n", "trailing bytes after the closing delimiter");
+            assert_eq!(
+                &rest[2..],
+                b"\r\n",
+                "trailing bytes after the closing delimiter"
+            );
             return parts;
         }
         rest = rest.strip_prefix(b"\r\n").expect("CRLF after delimiter");
@@ -344,7 +444,12 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<Part> {
         let end = find(rest, format!("\r\n{delimiter}").as_bytes()).expect("part end");
         let bytes = rest[..end].to_vec();
         rest = &rest[end + 2 + delimiter.len()..];
-        let mut part = Part { name: String::new(), filename: None, content_type: None, bytes };
+        let mut part = Part {
+            name: String::new(),
+            filename: None,
+            content_type: None,
+            bytes,
+        };
         for line in head.split("\r\n") {
             let (k, v) = line.split_once(':').unwrap();
             match k.to_ascii_lowercase().as_str() {

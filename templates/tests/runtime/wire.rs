@@ -4,14 +4,22 @@
 use std::collections::BTreeMap;
 
 use client_runtime::runtime::{
-    AuthScheme, Client, ClientConfig, Empty, Json, QueryStyle, Request, RequestOptions, Text, encode_path_segment,
+    AuthScheme, Client, ClientConfig, Empty, Json, QueryStyle, Request, RequestOptions, Text,
+    encode_path_segment,
 };
 use serde_json::{Value, json};
 
 use crate::support::{CONFIG, KEY, Reply, TestServer, builder, client};
 
-fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+fn env(
+    pairs: &'static [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
 }
 
 #[tokio::test]
@@ -28,18 +36,28 @@ async fn configured_headers_come_from_the_environment() {
         .base_url(server.url("/v1/")) // the builder wins over the environment; the trailing slash is dropped
         .build()
         .unwrap();
-    let _: Value = client.call::<Json<Value>>(Request::post("/chat/completions").json(&json!({"model": "m"}))).await.unwrap();
+    let _: Value = client
+        .call::<Json<Value>>(Request::post("/chat/completions").json(&json!({"model": "m"})))
+        .await
+        .unwrap();
 
     let request = server.only_request();
     assert_eq!(request.method, "POST");
     assert_eq!(request.target, "/v1/chat/completions");
-    assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert_eq!(request.header("openai-organization"), Some("org-123"));
     assert_eq!(request.header("openai-project"), Some("proj_456"));
     assert_eq!(request.header("user-agent"), Some("test-client/9.9.9"));
     assert_eq!(request.header("accept"), Some("application/json"));
     assert_eq!(request.header("content-type"), Some("application/json"));
-    assert!(request.header("idempotency-key").is_some_and(|k| k.len() > 10));
+    assert!(
+        request
+            .header("idempotency-key")
+            .is_some_and(|k| k.len() > 10)
+    );
     assert_eq!(request.json(), json!({"model": "m"}));
 }
 
@@ -47,23 +65,40 @@ async fn configured_headers_come_from_the_environment() {
 async fn base_url_comes_from_the_environment_when_not_set() {
     let server = TestServer::start(vec![Reply::json(200, json!({}))]).await;
     let url: &'static str = Box::leak(server.url("/base").into_boxed_str());
-    let pairs: &'static [(&'static str, &'static str)] =
-        Box::leak(vec![("CLIENT_RUNTIME_TEST_API_KEY", KEY), ("CLIENT_RUNTIME_TEST_BASE_URL", url)].into_boxed_slice());
+    let pairs: &'static [(&'static str, &'static str)] = Box::leak(
+        vec![
+            ("CLIENT_RUNTIME_TEST_API_KEY", KEY),
+            ("CLIENT_RUNTIME_TEST_BASE_URL", url),
+        ]
+        .into_boxed_slice(),
+    );
     let client = Client::builder(&CONFIG)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .env_source(env(pairs))
         .build()
         .unwrap();
     assert_eq!(client.base_url(), url);
-    client.call::<Empty>(Request::delete("models/ft-1")).await.unwrap();
+    client
+        .call::<Empty>(Request::delete("models/ft-1"))
+        .await
+        .unwrap();
     let request = server.only_request();
-    assert_eq!((request.method.as_str(), request.target.as_str()), ("DELETE", "/base/models/ft-1"));
-    assert_eq!(request.header("idempotency-key").map(|k| !k.is_empty()), Some(true));
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("DELETE", "/base/models/ft-1")
+    );
+    assert_eq!(
+        request.header("idempotency-key").map(|k| !k.is_empty()),
+        Some(true)
+    );
 }
 
 #[tokio::test]
 async fn defaults_per_request_options_and_parameters_all_reach_the_server() {
-    let server = TestServer::start(vec![Reply::json(200, json!({"id": "x"})).header("x-request-id", "req_raw")]).await;
+    let server = TestServer::start(vec![
+        Reply::json(200, json!({"id": "x"})).header("x-request-id", "req_raw"),
+    ])
+    .await;
     let client = builder(&server)
         .default_header("OpenAI-Organization", "org-builder")
         .default_header("X-Default", "d")
@@ -75,18 +110,26 @@ async fn defaults_per_request_options_and_parameters_all_reach_the_server() {
     let mut metadata = BTreeMap::new();
     metadata.insert("team", "search");
     metadata.insert("env", "prod");
-    let request = Request::get(format!("/files/{}/content", encode_path_segment("file/../a?b#c d")))
-        .query_param("limit", &20)
-        .query_param("after", &None::<String>)
-        .query_param("include[]", &["a.b", "c"])
-        .query_param("order", &"desc")
-        .query_param_with("ids", &[1, 2, 3], QueryStyle::FormNoExplode)
-        .query_param_with("metadata", &metadata, QueryStyle::DeepObject)
-        .header_param("openai-beta", &["assistants=v2", "x=1"])
-        .header_param("x-absent", &None::<u32>);
+    let request = Request::get(format!(
+        "/files/{}/content",
+        encode_path_segment("file/../a?b#c d")
+    ))
+    .query_param("limit", &20)
+    .query_param("after", &None::<String>)
+    .query_param("include[]", &["a.b", "c"])
+    .query_param("order", &"desc")
+    .query_param_with("ids", &[1, 2, 3], QueryStyle::FormNoExplode)
+    .query_param_with("metadata", &metadata, QueryStyle::DeepObject)
+    .header_param("openai-beta", &["assistants=v2", "x=1"])
+    .header_param("x-absent", &None::<u32>);
     let response = client
         .call::<Json<Value>>(request)
-        .with_options(RequestOptions::new().header("X-Trace", "t-1").query("extra", "e&=?").idempotency_key("ignored-on-get"))
+        .with_options(
+            RequestOptions::new()
+                .header("X-Trace", "t-1")
+                .query("extra", "e&=?")
+                .idempotency_key("ignored-on-get"),
+        )
         .header("X-Default", "overridden")
         .with_raw_response()
         .await
@@ -94,7 +137,10 @@ async fn defaults_per_request_options_and_parameters_all_reach_the_server() {
 
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.request_id(), Some("req_raw"));
-    assert_eq!(response.headers().get("content-type").unwrap(), "application/json");
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/json"
+    );
     assert_eq!(response.data(), &json!({"id": "x"}));
 
     let sent = server.only_request();
@@ -121,7 +167,11 @@ async fn defaults_per_request_options_and_parameters_all_reach_the_server() {
     assert_eq!(sent.header("x-trace"), Some("t-1"));
     assert_eq!(sent.header("openai-beta"), Some("assistants=v2,x=1"));
     assert_eq!(sent.header("x-absent"), None);
-    assert_eq!(sent.header("idempotency-key"), None, "GET requests carry no idempotency key");
+    assert_eq!(
+        sent.header("idempotency-key"),
+        None,
+        "GET requests carry no idempotency key"
+    );
     assert_eq!(sent.header("content-type"), None);
 }
 
@@ -134,18 +184,33 @@ async fn streaming_variant_sets_the_stream_field_and_options_key_is_used() {
         #[serde(skip_serializing_if = "Option::is_none")]
         stream: Option<bool>,
     }
-    let request = Request::post("/responses?beta=true").json_with_field(&Body { model: "m", stream: None }, "stream", true);
-    client(&server).call::<Json<Value>>(request).with_options(RequestOptions::new().idempotency_key("my-key")).await.unwrap();
+    let request = Request::post("/responses?beta=true").json_with_field(
+        &Body {
+            model: "m",
+            stream: None,
+        },
+        "stream",
+        true,
+    );
+    client(&server)
+        .call::<Json<Value>>(request)
+        .with_options(RequestOptions::new().idempotency_key("my-key"))
+        .await
+        .unwrap();
     let sent = server.only_request();
     assert_eq!(sent.target, "/v1/responses?beta=true");
     assert_eq!(sent.json(), json!({"model": "m", "stream": true}));
     assert_eq!(sent.header("idempotency-key"), Some("my-key"));
 }
 
-static HEADER_KEY: ClientConfig = ClientConfig::new("h", "1", "http://127.0.0.1:9").auth(AuthScheme::ApiKeyHeader("api-key"));
-static QUERY_KEY: ClientConfig = ClientConfig::new("q", "1", "http://127.0.0.1:9").auth(AuthScheme::ApiKeyQuery("key"));
-static BASIC: ClientConfig = ClientConfig::new("b", "1", "http://127.0.0.1:9").auth(AuthScheme::Basic);
-static NO_AUTH: ClientConfig = ClientConfig::new("n", "1", "http://127.0.0.1:9").auth(AuthScheme::None);
+static HEADER_KEY: ClientConfig =
+    ClientConfig::new("h", "1", "http://127.0.0.1:9").auth(AuthScheme::ApiKeyHeader("api-key"));
+static QUERY_KEY: ClientConfig =
+    ClientConfig::new("q", "1", "http://127.0.0.1:9").auth(AuthScheme::ApiKeyQuery("key"));
+static BASIC: ClientConfig =
+    ClientConfig::new("b", "1", "http://127.0.0.1:9").auth(AuthScheme::Basic);
+static NO_AUTH: ClientConfig =
+    ClientConfig::new("n", "1", "http://127.0.0.1:9").auth(AuthScheme::None);
 
 async fn sent_with(config: &'static ClientConfig, key: Option<&str>) -> crate::support::Recorded {
     let server = TestServer::start(vec![Reply::raw(200, "text/plain", "ok")]).await;
@@ -158,7 +223,10 @@ async fn sent_with(config: &'static ClientConfig, key: Option<&str>) -> crate::s
     }
     let client = builder.build().unwrap();
     assert!(!format!("{client:?}").contains("s3cr3t"));
-    let text = client.call::<Text>(Request::get("/ping").query_param("a", &1)).await.unwrap();
+    let text = client
+        .call::<Text>(Request::get("/ping").query_param("a", &1))
+        .await
+        .unwrap();
     assert_eq!(text, "ok");
     server.only_request()
 }
@@ -166,7 +234,10 @@ async fn sent_with(config: &'static ClientConfig, key: Option<&str>) -> crate::s
 #[tokio::test]
 async fn every_auth_scheme() {
     let sent = sent_with(&HEADER_KEY, Some("s3cr3t")).await;
-    assert_eq!((sent.header("api-key"), sent.header("authorization")), (Some("s3cr3t"), None));
+    assert_eq!(
+        (sent.header("api-key"), sent.header("authorization")),
+        (Some("s3cr3t"), None)
+    );
     assert_eq!(sent.header("user-agent"), Some("h/1"));
 
     let sent = sent_with(&QUERY_KEY, Some("s3cr3t")).await;
@@ -180,8 +251,14 @@ async fn every_auth_scheme() {
     assert_eq!(sent.header("authorization"), None);
     assert_eq!(sent.header("accept"), Some("text/plain, */*"));
 
-    let err = Client::builder(&HEADER_KEY).env_source(|_| None).build().unwrap_err();
-    assert_eq!(err.to_string(), "configuration error: no API key: call `api_key()` on the client builder");
+    let err = Client::builder(&HEADER_KEY)
+        .env_source(|_| None)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "configuration error: no API key: call `api_key()` on the client builder"
+    );
 }
 
 #[tokio::test]
@@ -197,7 +274,10 @@ async fn a_query_key_stays_out_of_connection_errors() {
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .build()
         .unwrap();
-    let err = client.call::<Text>(Request::get("/ping")).await.unwrap_err();
+    let err = client
+        .call::<Text>(Request::get("/ping"))
+        .await
+        .unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(err.is_connection());
     assert!(!shown.contains("s3cr3t"), "{shown}");
