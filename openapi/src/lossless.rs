@@ -277,14 +277,14 @@ impl Seq<'_, '_, '_> {
     }
 
     fn finish(self) -> Result<(), Stop> {
-        if let Some(items) = self.items {
-            if items.len() != self.index {
-                self.ctx.lost(format!(
-                    "a list of {} was read as a list of {}",
-                    items.len(),
-                    self.index
-                ));
-            }
+        if let Some(items) = self.items
+            && items.len() != self.index
+        {
+            self.ctx.lost(format!(
+                "a list of {} was read as a list of {}",
+                items.len(),
+                self.index
+            ));
         }
         Ok(())
     }
