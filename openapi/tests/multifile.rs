@@ -100,7 +100,7 @@ fn loading_is_deterministic() {
 
 #[test]
 fn broken_multi_file_documents_say_where() {
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 6] = [
         (
             "missing-target.yaml",
             &[
@@ -128,6 +128,13 @@ fn broken_multi_file_documents_say_where() {
         (
             "cycle-inside.yaml",
             &["cycle-a.yaml:1: #/$ref:", "cycle with no schema in it"],
+        ),
+        (
+            "model-inside.yaml",
+            &[
+                "parts.yaml:12: #/Rejected/properties/y:",
+                "expected a sequence",
+            ],
         ),
     ];
     let mut failures = Vec::new();
