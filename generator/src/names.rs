@@ -155,7 +155,8 @@ mod tests {
 
     #[test]
     fn identifier_table() {
-        let cases: &[(&str, fn(&str) -> String, &str)] = &[
+        type Case = (&'static str, fn(&str) -> String, &'static str);
+        let cases: &[Case] = &[
             (
                 "CreateChatCompletionRequest",
                 type_name,

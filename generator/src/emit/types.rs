@@ -67,14 +67,13 @@ pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
 
 fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStream {
     let mut lines = Vec::new();
-    if let Some(title) = &docs.title {
-        if docs
+    if let Some(title) = &docs.title
+        && docs
             .description
             .as_deref()
             .is_none_or(|d| !d.contains(title.as_str()))
-        {
-            lines.extend(doc_lines(title, style));
-        }
+    {
+        lines.extend(doc_lines(title, style));
     }
     if let Some(description) = &docs.description {
         if !lines.is_empty() {
@@ -82,10 +81,10 @@ fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStre
         }
         lines.extend(doc_lines(description, style));
     }
-    if lines.is_empty() {
-        if let Some(fallback) = fallback {
-            lines.push(fallback.to_string());
-        }
+    if lines.is_empty()
+        && let Some(fallback) = fallback
+    {
+        lines.push(fallback.to_string());
     }
     if let Some(default) = &docs.default {
         if !lines.is_empty() {
@@ -328,7 +327,7 @@ fn constructor(space: &TypeSpace, s: &Struct, params: &[&Field]) -> TokenStream 
             return quote!(#name,);
         }
         let (_, convert) = param(space, &f.ty, &name);
-        if convert.to_string() == name.to_string() {
+        if name == convert.to_string() {
             return quote!(#name,);
         }
         quote!(#name: #convert,)

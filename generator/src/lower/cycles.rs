@@ -15,10 +15,10 @@ pub fn box_cycles(space: &mut TypeSpace) {
     for (i, def) in space.types.iter_mut().enumerate() {
         let here = component[i];
         let boxes = |ty: &mut TypeRef| {
-            if let TypeRef::Named(target) = ty {
-                if component[target.0] == here {
-                    *ty = TypeRef::Boxed(Box::new(ty.clone()));
-                }
+            if let TypeRef::Named(target) = ty
+                && component[target.0] == here
+            {
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
             }
         };
         match &mut def.kind {

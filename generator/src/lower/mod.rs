@@ -311,10 +311,10 @@ impl<'a> Lowering<'a> {
                 let view = view::View::of(schema);
                 let docs = docs_of(&view);
                 let shape = self.lower_shape(&view, &type_name, &pointer);
-                if shape.nullable {
-                    if let Some(c) = self.components.get_mut(name) {
-                        c.nullable = true;
-                    }
+                if shape.nullable
+                    && let Some(c) = self.components.get_mut(name)
+                {
+                    c.nullable = true;
                 }
                 let kind = match shape.kind {
                     Shape::Type(ty) => TypeKind::Alias(ty),

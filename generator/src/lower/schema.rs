@@ -66,7 +66,7 @@ impl<'a> Lowering<'a> {
                 let lowered = self.lower_inline(
                     schema,
                     &format!("{hint}{}", names::type_name(last)),
-                    &reference[..],
+                    reference,
                 );
                 self.extra_types.insert(
                     reference.to_string(),
@@ -231,17 +231,16 @@ impl<'a> Lowering<'a> {
             };
             if let (SchemaRef::Inline(s), Some(component)) =
                 (schema, pointer.strip_prefix("#/components/schemas/"))
+                && let Some(value) = &s.schema_data.example
             {
-                if let Some(value) = &s.schema_data.example {
-                    let owner = component.split('/').next().unwrap_or(component);
-                    self.examples.push(super::SchemaExample {
-                        label: format!("{owner}.{json_name}"),
-                        ty: lowered.ty.clone(),
-                        nullable: lowered.nullable,
-                        value: value.clone(),
-                        known_bad: None,
-                    });
-                }
+                let owner = component.split('/').next().unwrap_or(component);
+                self.examples.push(super::SchemaExample {
+                    label: format!("{owner}.{json_name}"),
+                    ty: lowered.ty.clone(),
+                    nullable: lowered.nullable,
+                    value: value.clone(),
+                    known_bad: None,
+                });
             }
             let field = Field {
                 json_name: json_name.to_string(),
@@ -379,10 +378,10 @@ impl<'a> Lowering<'a> {
     ) {
         match member {
             ReferenceOr::Reference { reference } => {
-                if let Some(name) = component_name(reference) {
-                    if self.merge_component(merged, &name) {
-                        return;
-                    }
+                if let Some(name) = component_name(reference)
+                    && self.merge_component(merged, &name)
+                {
+                    return;
                 }
             }
             ReferenceOr::Item(schema) => {
@@ -602,10 +601,10 @@ impl<'a> Lowering<'a> {
             else {
                 continue;
             };
-            if let Some(values) = View::of(prop).string_enum() {
-                if values.len() == 1 {
-                    return names::variant_name(values[0]);
-                }
+            if let Some(values) = View::of(prop).string_enum()
+                && values.len() == 1
+            {
+                return names::variant_name(values[0]);
             }
         }
         if let Some(title) = &view.data.title {
