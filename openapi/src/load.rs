@@ -130,37 +130,12 @@ pub fn load(path: &Path) -> Result<Document, LoadError> {
 /// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
 /// are read relative to its folder.
 pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
-    // A document may nest as deep as the parsers allow (128 levels), and reading that into
-    // the `openapiv3` model takes more stack than a test thread's 2 MiB in a debug build.
-    // The work runs on a thread with room for it (reserved, not committed, memory).
-    const STACK: usize = 64 << 20;
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("openapi-load".into())
-            .stack_size(STACK)
-            .spawn_scoped(scope, || load_here(text, source));
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(LoadError::Invalid {
-                    file: source.to_path_buf(),
-                    pointer: "#".into(),
-                    line: None,
-                    message: "the loader panicked on this document (a bug: please report it)"
-                        .into(),
-                })
-            }),
-            Err(_) => load_here(text, source),
-        }
-    })
-}
-
-fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = source.to_path_buf();
     if text.trim().is_empty() {
         return Err(LoadError::Empty { file });
     }
-    let mut raw = parse::parse(text, &file)?;
+    let (mut raw, depth) = parse::parse(text, &file)?;
     let here = Here { file: &file, text };
     match &raw {
         Value::Object(_) => {}
@@ -184,30 +159,30 @@ fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
     let mut origins = Origins::default();
     let error =
         |origins: &Origins, at: &str, message: String| here.reference_error(origins, at, message);
-    let sites = refs::resolve(&mut raw, &file, &mut origins, &error)?;
+    let (sites, imported_depth) = refs::resolve(&mut raw, &file, &mut origins, &error)?;
     refs::check(&raw, &sites, &origins, &error)?;
 
     let mut found = Vec::new();
-    normalize::normalize(&mut raw, version, &mut found, &mut origins);
+    let deeper = normalize::normalize(&mut raw, version, &mut found, &mut origins);
     warnings.extend(found.into_iter().map(|w| Warning {
         pointer: origins.display(&origins.unimport(&w.pointer)),
         ..w
     }));
     refs::follow_moves(&mut raw, &sites, &origins);
 
-    let mut api: openapiv3::OpenAPI =
-        read(&raw, "#", &raw).map_err(|(at, message)| here.invalid(&origins, &at, message))?;
-    let mut losses = Vec::new();
-    lossless::check(&raw, &api, "#", &mut losses);
-    // `webhooks` (3.1) are path items the 3.0 model has no field for: each is read as one,
-    // and the whole map is kept as the `x-webhooks` extension.
+    // Reading the model recurses deeply in `openapiv3`: a document as deep as the parsers
+    // allow (128 levels) needs more than a test thread's 2 MiB of stack in a debug build.
+    // Real documents nest about 20 levels and are read here; deeper ones on a thread with
+    // room (reserved, not committed, memory).
+    let model = || read_model(&raw);
+    let read = if depth.max(imported_depth) + deeper > INLINE_DEPTH {
+        on_big_stack(model)
+    } else {
+        model()
+    };
+    let (mut api, mut losses) =
+        read.map_err(|(at, message)| here.invalid(&origins, &at, message))?;
     if let Some(Value::Object(hooks)) = raw.get("webhooks") {
-        for (name, hook) in hooks {
-            let at = join("#/webhooks", name);
-            let item: openapiv3::ReferenceOr<openapiv3::PathItem> = read(hook, &at, &raw)
-                .map_err(|(at, message)| here.invalid(&origins, &at, message))?;
-            lossless::check(hook, &item, &at, &mut losses);
-        }
         if api.extensions.contains_key("x-webhooks") {
             warnings.push(Warning {
                 pointer: "#/x-webhooks".into(),
@@ -229,6 +204,48 @@ fn load_here(text: &str, source: &Path) -> Result<Document, LoadError> {
         version,
         warnings,
     })
+}
+
+/// Deeper trees are read on a thread with a large stack (see [`load_str`]).
+const INLINE_DEPTH: usize = 40;
+
+/// Runs `f` on a thread with a 64 MiB stack; inline if no thread can be had.
+fn on_big_stack<T: Send>(
+    f: impl FnOnce() -> Result<T, (String, String)> + Send,
+) -> Result<T, (String, String)> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("openapi-read".into())
+            .stack_size(64 << 20)
+            .spawn_scoped(scope, f);
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(("#".into(), "reading the model panicked".into()))),
+            // `f` moved into the failed spawn; without a thread there is no safe way on.
+            Err(e) => Err((
+                "#".into(),
+                format!("cannot start a thread to read this deeply nested document: {e}"),
+            )),
+        }
+    })
+}
+
+/// The model and what it did not keep. `webhooks` (3.1) are path items the 3.0 model has no
+/// field for: each is read as one (and checked), and the caller keeps the map as the
+/// `x-webhooks` extension.
+fn read_model(raw: &Value) -> Result<(openapiv3::OpenAPI, Vec<Loss>), (String, String)> {
+    let api: openapiv3::OpenAPI = read(raw, "#", raw)?;
+    let mut losses = Vec::new();
+    lossless::check(raw, &api, "#", &mut losses);
+    if let Some(Value::Object(hooks)) = raw.get("webhooks") {
+        for (name, hook) in hooks {
+            let at = join("#/webhooks", name);
+            let item: openapiv3::ReferenceOr<openapiv3::PathItem> = read(hook, &at, raw)?;
+            lossless::check(hook, &item, &at, &mut losses);
+        }
+    }
+    Ok((api, losses))
 }
 
 /// The root document, for placing errors.

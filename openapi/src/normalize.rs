@@ -37,12 +37,13 @@ use crate::walk::{self, Kind, Role};
 use crate::{SpecVersion, Warning};
 
 /// Normalises the whole document in place. Warnings use pointers as parsed (before any move).
+/// Returns how many levels of nesting normalisation added at most.
 pub(crate) fn normalize(
     root: &mut Value,
     version: SpecVersion,
     warnings: &mut Vec<Warning>,
     origins: &mut Origins,
-) {
+) -> usize {
     let mut n = Normalizer { warnings, origins };
     if let Value::Object(doc) = root {
         // 3.1 made `paths` optional (a document may hold only webhooks or components).
@@ -51,12 +52,14 @@ pub(crate) fn normalize(
         }
         n.security_schemes(doc);
     }
+    let mut deeper = 0;
     let _ = walk::document::<Infallible>(root, &mut |node, ptr, kind| {
         if kind == Kind::Schema {
-            n.schema(node, ptr, None, Role::Plain);
+            deeper = deeper.max(n.schema(node, ptr, None, Role::Plain));
         }
         Ok(())
     });
+    deeper
 }
 
 struct Normalizer<'a> {
@@ -211,7 +214,15 @@ impl Normalizer<'_> {
         }
     }
 
-    fn schema(&mut self, node: &mut Value, ptr: &str, scope: Option<&Scope<'_>>, role: Role) {
+    /// Normalises the schema tree at `node`; returns how many levels of nesting the rewrites
+    /// added along its deepest path (an upper bound).
+    fn schema(
+        &mut self,
+        node: &mut Value,
+        ptr: &str,
+        scope: Option<&Scope<'_>>,
+        role: Role,
+    ) -> usize {
         let map = match node {
             Value::Object(map) => map,
             Value::Bool(b) => {
@@ -220,10 +231,10 @@ impl Normalizer<'_> {
                 if role == Role::Plain {
                     *node = if *b { json!({}) } else { json!({"not": {}}) };
                 }
-                return;
+                return 0;
             }
             // Not a schema at all: deserialisation reports it with its location.
-            _ => return,
+            _ => return 0,
         };
         let has = Has::of(map);
         let dynamic = has.any(Has::DYNAMIC);
@@ -239,20 +250,25 @@ impl Normalizer<'_> {
                 None
             },
         };
+        let mut below = 0;
         let _ = walk::subschemas::<Infallible>(map, ptr, &mut |child, child_ptr, role| {
-            self.schema(child, child_ptr, Some(&here), role);
+            below = below.max(self.schema(child, child_ptr, Some(&here), role));
             Ok(())
         });
-        self.rewrite(map, ptr, &here, has);
+        // A split type, a tuple, pattern properties and a `$ref` with siblings put nodes
+        // two levels deeper (under `anyOf/i` or `allOf/0`).
+        let deeper = self.rewrite(map, ptr, &here, has);
+        below + if deeper { 2 } else { 0 }
     }
 
+    /// Returns whether a rewrite put nodes deeper.
     fn rewrite(
         &mut self,
         map: &mut Map<String, Value>,
         ptr: &str,
         scope: &Scope<'_>,
         mut has: Has,
-    ) {
+    ) -> bool {
         if has.any(Has::DYNAMIC) {
             self.dynamic_refs(map, ptr, scope);
             has.0 |= Has::REF;
@@ -281,8 +297,13 @@ impl Normalizer<'_> {
             lists = Lists::take(map);
             null_members(map, &mut lists);
         }
+        let mut deeper = has.any(Has::PATTERN)
+            || (has.any(Has::TUPLES)
+                && (matches!(map.get("prefixItems"), Some(Value::Array(_)))
+                    || matches!(map.get("items"), Some(Value::Array(_)))));
         if let Some(types) = types {
             self.split_types(map, ptr, types, &mut lists);
+            deeper = true;
         }
         self.finish(map, ptr, has);
         // `$ref` with siblings: 3.1 reads both; the 3.0 model reads only the `$ref`.
@@ -296,8 +317,10 @@ impl Normalizer<'_> {
                 from: From::OwnRef,
             };
             lists.entry("allOf").insert(0, member);
+            deeper = true;
         }
         lists.put_back(map, ptr, self.origins);
+        deeper
     }
 
     /// The rewrites that depend on one schema's own keywords only (also run on each branch

@@ -1,5 +1,6 @@
 //! Text → JSON tree, and finding the line of a JSON pointer in that text.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -39,8 +40,14 @@ impl Format {
     }
 }
 
-/// Parses YAML or JSON text into a JSON tree.
-pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
+/// Parses YAML or JSON text into a JSON tree; also returns how deep it nests (a scalar is 0
+/// deep, `{a: 1}` 1).
+pub(crate) fn parse(text: &str, file: &Path) -> Result<(Value, usize), LoadError> {
+    let deepest = Cell::new(0);
+    let tree = Tree {
+        level: 1,
+        deepest: &deepest,
+    };
     let format = Format::of(text, file);
     let syntax = |line: usize, column: usize, message: String| LoadError::Syntax {
         file: file.to_path_buf(),
@@ -53,10 +60,12 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
     match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let tree = Tree
+            let value = tree
                 .deserialize(&mut de)
-                .and_then(|tree| de.end().map(|()| tree));
-            tree.map_err(|e| syntax(e.line(), e.column(), e.to_string()))
+                .and_then(|value| de.end().map(|()| value));
+            value
+                .map(|v| (v, deepest.get()))
+                .map_err(|e| syntax(e.line(), e.column(), e.to_string()))
         }
         Format::Yaml => {
             if let Some(at) = too_deep(text) {
@@ -66,10 +75,11 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Value, LoadError> {
                 return Err(syntax(line, column, message));
             }
             let de = serde_yaml::Deserializer::from_str(text);
-            Tree.deserialize(de).map_err(|e| {
+            let value = tree.deserialize(de).map_err(|e| {
                 let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
                 syntax(line, column, e.to_string())
-            })
+            })?;
+            Ok((value, deepest.get()))
         }
     }
 }
@@ -111,9 +121,31 @@ fn too_deep(text: &str) -> Option<usize> {
 /// integers beyond 64 bits (`minimum: -9223372036854776000`) become the nearest float, tags
 /// are dropped. A key written twice in one mapping is an error, as YAML says it is (JSON
 /// parsers differ; silently keeping one of the two would hide a mistake).
-struct Tree;
+///
+/// It also notes the deepest nesting it reads, at no cost.
+#[derive(Clone, Copy)]
+struct Tree<'d> {
+    /// The nesting level of a mapping or list read here (the top-level one is 1).
+    level: usize,
+    deepest: &'d Cell<usize>,
+}
 
-impl<'de> DeserializeSeed<'de> for Tree {
+impl Tree<'_> {
+    fn child(self) -> Self {
+        Tree {
+            level: self.level + 1,
+            deepest: self.deepest,
+        }
+    }
+
+    fn container(self) {
+        if self.level > self.deepest.get() {
+            self.deepest.set(self.level);
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Tree<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -121,7 +153,7 @@ impl<'de> DeserializeSeed<'de> for Tree {
     }
 }
 
-impl<'de> Visitor<'de> for Tree {
+impl<'de> Visitor<'de> for Tree<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,18 +197,20 @@ impl<'de> Visitor<'de> for Tree {
         d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.container();
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(item) = seq.next_element_seed(Tree)? {
+        while let Some(item) = seq.next_element_seed(self.child())? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.container();
         let mut out = Map::new();
-        while let Some(key) = map.next_key_seed(Tree)? {
+        while let Some(key) = map.next_key_seed(self.child())? {
             match out.entry(key_string(key)) {
                 serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(map.next_value_seed(Tree)?);
+                    slot.insert(map.next_value_seed(self.child())?);
                 }
                 // Failing inside the second value makes the parser mark its line.
                 serde_json::map::Entry::Occupied(seen) => {
@@ -190,7 +224,7 @@ impl<'de> Visitor<'de> for Tree {
         // A YAML tag (`!foo value`): keep the value, drop the tag.
         use serde::de::VariantAccess;
         let (_tag, variant): (IgnoredAny, _) = data.variant()?;
-        variant.newtype_variant_seed(Tree)
+        variant.newtype_variant_seed(self)
     }
 }
 
@@ -324,7 +358,11 @@ impl<'de> Visitor<'de> for Seek<'_> {
         let Some((want, rest)) = self.path.split_first() else {
             return Err(serde::de::Error::custom(FOUND));
         };
-        while let Some(key) = map.next_key_seed(Tree)? {
+        let deepest = Cell::new(0);
+        while let Some(key) = map.next_key_seed(Tree {
+            level: 1,
+            deepest: &deepest,
+        })? {
             if &key_string(key) == want {
                 return map.next_value_seed(Seek { path: rest });
             }
@@ -385,6 +423,12 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors() {
+        assert_eq!(
+            parse("a: [{b: 1}]\n", Path::new("d.yaml"))
+                .map(|p| p.1)
+                .ok(),
+            Some(3)
+        );
         let err = parse("a: 1\nb: 2\na: 3\n", Path::new("d.yaml"))
             .unwrap_err()
             .to_string();

@@ -34,13 +34,14 @@ pub(crate) struct Site {
 /// name the file of an imported node.
 pub(crate) type ErrorAt<'a> = dyn Fn(&Origins, &str, String) -> LoadError + 'a;
 
-/// Imports every node other files' `$ref`s name, and returns all `$ref`s of the document.
+/// Imports every node other files' `$ref`s name, and returns all `$ref`s of the document
+/// and how deep the imported nodes nest where they now sit (0 when nothing was imported).
 pub(crate) fn resolve(
     root: &mut Value,
     file: &Path,
     origins: &mut Origins,
     error: &ErrorAt<'_>,
-) -> Result<Vec<Site>, LoadError> {
+) -> Result<(Vec<Site>, usize), LoadError> {
     let root_file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     let mut importer = Importer {
         root_dir: root_file
@@ -56,6 +57,7 @@ pub(crate) fn resolve(
         fill_in_place: HashSet::new(),
         inlining: Vec::new(),
         sites: Vec::new(),
+        depth: 0,
         origins,
         error,
     };
@@ -65,7 +67,7 @@ pub(crate) fn resolve(
     })?;
     importer.drain()?;
     importer.install(root);
-    Ok(importer.sites)
+    Ok((importer.sites, importer.depth))
 }
 
 /// Checks that every local `$ref` names an existing node, and that no chain of `$ref`s loops
@@ -262,6 +264,9 @@ struct Importer<'a> {
     fill_in_place: HashSet<String>,
     inlining: Vec<(PathBuf, String)>,
     sites: Vec<Site>,
+    /// The deepest nesting of an imported file, plus the three levels of
+    /// `components/<section>/<name>` it is put under.
+    depth: usize,
     origins: &'a mut Origins,
     error: &'a ErrorAt<'a>,
 }
@@ -507,8 +512,9 @@ impl Importer<'_> {
                         ),
                     )
                 })?;
-                let tree =
+                let (tree, depth) =
                     crate::parse::parse(text.strip_prefix('\u{feff}').unwrap_or(&text), file)?;
+                self.depth = self.depth.max(depth + 3);
                 let display = file
                     .strip_prefix(&self.root_dir)
                     .map_or_else(|_| file.display().to_string(), |p| p.display().to_string());

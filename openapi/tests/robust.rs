@@ -162,10 +162,27 @@ fn parser_limits() {
             "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
         ));
     }
+    // Shapes normalisation makes deeper (each split type adds two levels), and callbacks
+    // nested in callbacks.
+    let head = "\"openapi\": \"3.1.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}";
+    let splits = format!(
+        "{{{head}, \"paths\": {{}}, \"components\": {{\"schemas\": {{\"S\": {}{{}}{}}}}}}}",
+        "{\"type\": [\"array\", \"string\"], \"items\": ".repeat(60),
+        "}".repeat(60)
+    );
+    let mut item = "{}".to_owned();
+    for _ in 0..20 {
+        item = format!(
+            "{{\"post\": {{\"responses\": {{\"200\": {{\"description\": \"ok\"}}}}, \"callbacks\": {{\"c\": {{\"x\": {item}}}}}}}}}"
+        );
+    }
+    let callbacks = format!("{{{head}, \"paths\": {{\"/a\": {item}}}}}");
     let cases = [
         ("deep.json", deep_json.as_str()),
         ("deep.yaml", deep_yaml.as_str()),
         ("deep-schema.json", deep_schema.as_str()),
+        ("splits.json", splits.as_str()),
+        ("callbacks.json", callbacks.as_str()),
         ("bomb.yaml", bomb.as_str()),
         (
             "tags.yaml",
@@ -181,7 +198,15 @@ fn parser_limits() {
     ];
     let mut failures = Vec::new();
     for (file, text) in cases {
-        if let Err(panic) = survives(text, file) {
+        // On a thread of the size test threads get by default, whatever the environment says.
+        let text = text.to_owned();
+        let run = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || survives(&text, file));
+        let outcome = run
+            .map_err(|e| e.to_string())
+            .and_then(|h| h.join().unwrap_or_else(|_| Err("panicked".into())));
+        if let Err(panic) = outcome {
             failures.push(format!("{file}: {panic}"));
         }
     }
