@@ -45,14 +45,17 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
             format!("{header}\n{contents}"),
         );
     }
-    files.insert(
-        PathBuf::from("tests/schema_examples.rs"),
-        format_file(
-            "tests/schema_examples.rs",
-            examples::schema_examples(model, config),
-            &header,
-        )?,
-    );
+    // With no examples there is nothing to test (and the helpers would be dead code).
+    if !model.examples.is_empty() {
+        files.insert(
+            PathBuf::from("tests/schema_examples.rs"),
+            format_file(
+                "tests/schema_examples.rs",
+                examples::schema_examples(model, config),
+                &header,
+            )?,
+        );
+    }
     Ok(files)
 }
 

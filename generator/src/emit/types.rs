@@ -91,7 +91,7 @@ fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStre
             lines.push(String::new());
         }
         lines.push(format!(
-            "Defaults to `{}` when absent.",
+            "The API's default: `{}`.",
             default.to_string().replace('`', "'")
         ));
     }

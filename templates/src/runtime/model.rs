@@ -1,5 +1,6 @@
 //! Support for the generated types: open string enums, three-state fields,
 //! tagged-union dispatch and file values.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 use serde::ser::{Serialize, Serializer};
@@ -249,6 +250,7 @@ impl<'de> Deserialize<'de> for InputFile {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
