@@ -40,7 +40,10 @@ fn default_version() -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{file}: cannot read: {source}")]
-    Io { file: PathBuf, source: std::io::Error },
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
 }
@@ -48,9 +51,14 @@ pub enum ConfigError {
 impl Config {
     /// Reads a TOML configuration file; relative paths in it are resolved against its folder.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { file: path.into(), source })?;
-        let mut config: Config =
-            toml::from_str(&text).map_err(|e| ConfigError::Invalid { file: path.into(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            file: path.into(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            file: path.into(),
+            message: e.to_string(),
+        })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         config.spec = dir.join(&config.spec);
         config.out = config.out.map(|o| dir.join(o));
