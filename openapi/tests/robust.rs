@@ -212,3 +212,13 @@ fn parser_limits() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn normalising_twice_changes_nothing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features.yaml");
+    let once = openapi::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let twice = openapi::load_str(&once.raw.to_string(), Path::new("once.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(once.raw, twice.raw);
+    assert_eq!(once.api, twice.api);
+}
