@@ -7,3 +7,23 @@
 pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod resources;
+pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
+/// How a [`Client`] finds its settings: the key in `OPENAI_API_KEY`, the base URL in `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
+///
+/// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        "https://api.openai.com/v1",
+    )
+    .auth(runtime::AuthScheme::Bearer)
+    .api_key_env("OPENAI_API_KEY")
+    .base_url_env("OPENAI_BASE_URL")
+    .env_headers(
+        &[
+            runtime::EnvHeader::new("OPENAI_ORG_ID", "OpenAI-Organization"),
+            runtime::EnvHeader::new("OPENAI_PROJECT_ID", "OpenAI-Project"),
+        ],
+    );

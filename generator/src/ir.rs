@@ -127,3 +127,79 @@ pub enum TypeRef {
     /// Indirection that breaks a cycle of direct containment.
     Boxed(Box<TypeRef>),
 }
+
+/// One HTTP operation, as a method on a resource handle.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path as written in the spec, fixed query included (`/responses?beta=true`).
+    pub path: String,
+    /// Resource handle path, e.g. `["chat", "completions"]` (snake_case words).
+    pub resource: Vec<String>,
+    /// The method name on the resource handle.
+    pub name: String,
+    pub docs: Docs,
+    /// Path parameters, in path order: positional `&str` arguments.
+    pub path_params: Vec<Param>,
+    /// Query and header parameters: fields of the `…Params` struct.
+    pub params: Vec<Param>,
+    /// The generated `…Params` struct, when there are query or header parameters.
+    pub params_type: Option<TypeId>,
+    pub body: Option<RequestBody>,
+    pub response: ResponseKind,
+    /// Event type of a `text/event-stream` response (emitted as a `…_stream` method).
+    pub stream: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub json_name: String,
+    pub name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub style: QueryStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How a query parameter is written (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    FormNoExplode,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub kind: BodyKind,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Multipart,
+    /// Raw text or bytes sent with this content type.
+    Raw(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum ResponseKind {
+    Json(TypeRef),
+    /// A cursor page of this item type.
+    Page(TypeRef),
+    Binary,
+    Text,
+    Empty,
+}

@@ -26,6 +26,9 @@ pub struct Output {
 pub struct Report {
     pub schemas_read: usize,
     pub types_emitted: usize,
+    /// Operations in the document, and how many became methods (the rest are warnings).
+    pub operations_read: usize,
+    pub operations_emitted: usize,
     /// Schemas that became `serde_json::Value`, each with its pointer and why.
     pub fallbacks: Vec<Diagnostic>,
     /// Everything else worth saying: name collisions resolved, constructs simplified.
@@ -36,6 +39,11 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "schemas read:   {}", self.schemas_read)?;
         writeln!(f, "types emitted:  {}", self.types_emitted)?;
+        writeln!(
+            f,
+            "operations:     {} of {} as methods",
+            self.operations_emitted, self.operations_read
+        )?;
         writeln!(
             f,
             "fallbacks to serde_json::Value: {}",

@@ -24,6 +24,19 @@ pub struct Config {
     /// Type name overrides: schema name (as in `components/schemas`) → Rust type name.
     #[serde(default)]
     pub type_names: BTreeMap<String, String>,
+    /// Environment variable holding the API key (default `<CRATE>_API_KEY`).
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    /// Environment variable overriding the base URL (default `<CRATE>_BASE_URL`).
+    #[serde(default)]
+    pub base_url_env: Option<String>,
+    /// Headers sent when an environment variable is set: variable → header name.
+    #[serde(default)]
+    pub env_headers: BTreeMap<String, String>,
+    /// Method name overrides: operationId → `resource.path.method` (e.g.
+    /// `images.generate`), where the REST-shape heuristic names an operation badly.
+    #[serde(default)]
+    pub method_names: BTreeMap<String, String>,
     /// Base URL for site-relative links in descriptions (`[guide](/docs/x)`).
     #[serde(default)]
     pub doc_link_base: Option<String>,
@@ -74,6 +87,10 @@ impl Config {
             crate_version: default_version(),
             description: None,
             type_names: BTreeMap::new(),
+            method_names: BTreeMap::new(),
+            api_key_env: None,
+            base_url_env: None,
+            env_headers: BTreeMap::new(),
             doc_link_base: None,
             known_bad_examples: BTreeMap::new(),
         }

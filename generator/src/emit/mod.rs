@@ -3,6 +3,7 @@
 
 mod examples;
 mod manifest;
+mod resources;
 pub(crate) mod types;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,14 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
         format_file(
             "src/types.rs",
             types::types_file(&model.types, &style),
+            &header,
+        )?,
+    );
+    files.insert(
+        PathBuf::from("src/resources.rs"),
+        format_file(
+            "src/resources.rs",
+            resources::resources_file(&model.types, &model.operations, &style),
             &header,
         )?,
     );
@@ -89,12 +98,62 @@ fn lib_rs(model: &Model, config: &Config, style: &DocStyle) -> TokenStream {
             l.clone()
         }
     });
+    let client_config = client_config(model, config);
     quote::quote! {
         #(#![doc = #lines])*
         pub mod runtime;
         // 100k+ lines formatted by prettyplease at generation; rustfmt need not walk them.
         #[rustfmt::skip]
         pub mod types;
+        #[rustfmt::skip]
+        pub mod resources;
+
+        pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
+
+        #client_config
+    }
+}
+
+/// The runtime's static configuration: base URL, authentication, environment variables.
+fn client_config(model: &Model, config: &Config) -> TokenStream {
+    use crate::lower::Auth;
+    let prefix = config.crate_name.to_uppercase().replace('-', "_");
+    let api_key_env = config
+        .api_key_env
+        .clone()
+        .unwrap_or_else(|| format!("{prefix}_API_KEY"));
+    let base_url_env = config
+        .base_url_env
+        .clone()
+        .unwrap_or_else(|| format!("{prefix}_BASE_URL"));
+    let base_url = &model.info.base_url;
+    let auth = match &model.info.auth {
+        Auth::Bearer => quote::quote!(Bearer),
+        Auth::Basic => quote::quote!(Basic),
+        Auth::None => quote::quote!(None),
+        Auth::ApiKeyHeader(name) => quote::quote!(ApiKeyHeader(#name)),
+        Auth::ApiKeyQuery(name) => quote::quote!(ApiKeyQuery(#name)),
+    };
+    let headers = config
+        .env_headers
+        .iter()
+        .map(|(var, header)| quote::quote!(runtime::EnvHeader::new(#var, #header)));
+    let doc = format!(
+        " How a [`Client`] finds its settings: the key in `{api_key_env}`, the base URL in `{base_url_env}` (default `{base_url}`)."
+    );
+    quote::quote! {
+        #[doc = #doc]
+        ///
+        /// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+        pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            #base_url,
+        )
+        .auth(runtime::AuthScheme::#auth)
+        .api_key_env(#api_key_env)
+        .base_url_env(#base_url_env)
+        .env_headers(&[#(#headers),*]);
     }
 }
 

@@ -35,10 +35,15 @@ fn ident(name: &str) -> Ident {
 /// The Rust spelling of a type expression, with absolute paths so a schema named
 /// `String` or `Option` cannot capture it.
 pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    type_ref_in(space, ty, &quote!())
+}
+
+/// [`type_ref`] for code outside the types module: named types get `prefix` (`crate::types::`).
+pub fn type_ref_in(space: &TypeSpace, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&space.get(*id).name);
-            quote!(#name)
+            quote!(#prefix #name)
         }
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Bool => quote!(bool),
@@ -51,15 +56,15 @@ pub fn type_ref(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
             quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
         }
         TypeRef::Vec(item) => {
-            let item = type_ref(space, item);
+            let item = type_ref_in(space, item, prefix);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = type_ref(space, value);
+            let value = type_ref_in(space, value, prefix);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
         TypeRef::Boxed(inner) => {
-            let inner = type_ref(space, inner);
+            let inner = type_ref_in(space, inner, prefix);
             quote!(::std::boxed::Box<#inner>)
         }
     }

@@ -11,6 +11,7 @@
 //! and a located entry in the report.
 
 mod cycles;
+mod operations;
 mod schema;
 mod view;
 
@@ -32,6 +33,8 @@ pub struct Model {
     pub components: BTreeMap<String, TypeId>,
     /// `example` values given for component schemas, for the generated round-trip test.
     pub examples: Vec<SchemaExample>,
+    /// Every operation, sorted by resource and method name.
+    pub operations: Vec<crate::ir::Operation>,
     pub report: Report,
 }
 
@@ -41,6 +44,58 @@ pub struct ApiInfo {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// `servers[0].url`, the default base URL.
+    pub base_url: String,
+    pub auth: Auth,
+}
+
+/// How requests authenticate, from the spec's first security scheme in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    Bearer,
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+    Basic,
+    None,
+}
+
+fn auth_of(api: &openapiv3::OpenAPI) -> Auth {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+    let Some(schemes) = api.components.as_ref().map(|c| &c.security_schemes) else {
+        return Auth::None;
+    };
+    let used = api
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|req| req.keys())
+        .next();
+    let scheme = match used {
+        Some(name) => schemes.get(name),
+        None => schemes.values().next(),
+    };
+    match scheme {
+        Some(openapiv3::ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
+            if scheme.eq_ignore_ascii_case("basic") =>
+        {
+            Auth::Basic
+        }
+        Some(openapiv3::ReferenceOr::Item(SecurityScheme::HTTP { .. })) => Auth::Bearer,
+        Some(openapiv3::ReferenceOr::Item(SecurityScheme::APIKey {
+            location: APIKeyLocation::Header,
+            name,
+            ..
+        })) => Auth::ApiKeyHeader(name.clone()),
+        Some(openapiv3::ReferenceOr::Item(SecurityScheme::APIKey {
+            location: APIKeyLocation::Query,
+            name,
+            ..
+        })) => Auth::ApiKeyQuery(name.clone()),
+        Some(openapiv3::ReferenceOr::Item(
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. },
+        )) => Auth::Bearer,
+        _ => Auth::None,
+    }
 }
 
 /// An `example` from the spec and the type it should decode into.
@@ -65,6 +120,8 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
     for name in &names {
         lowering.ensure_component(name);
     }
+    let mut operations = lowering.lower_operations();
+    operations.sort_by(|a, b| (&a.resource, &a.name).cmp(&(&b.resource, &b.name)));
     cycles::box_cycles(&mut lowering.space);
     lowering.finish_names();
     let components: BTreeMap<String, TypeId> = lowering
@@ -80,6 +137,14 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
     }
     let mut report = lowering.report;
     report.schemas_read = names.len();
+    report.operations_read = doc
+        .api
+        .paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .map(|item| item.iter().count())
+        .sum();
+    report.operations_emitted = operations.len();
     report.types_emitted = lowering.space.types.len();
     report.fallbacks.sort();
     report.warnings.sort();
@@ -87,12 +152,20 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
         description: doc.api.info.description.clone(),
+        base_url: doc
+            .api
+            .servers
+            .first()
+            .map(|s| s.url.clone())
+            .unwrap_or_default(),
+        auth: auth_of(&doc.api),
     };
     Model {
         info,
         types: lowering.space,
         components,
         examples,
+        operations,
         report,
     }
 }

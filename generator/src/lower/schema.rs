@@ -740,7 +740,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn struct_fields(&mut self, ty: &TypeRef) -> Option<Vec<Field>> {
+    pub(super) fn struct_fields(&mut self, ty: &TypeRef) -> Option<Vec<Field>> {
         let TypeRef::Named(id) = ty else { return None };
         let id = self.resolve_alias(*id);
         if self.is_pending_component(id) {

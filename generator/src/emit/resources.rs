@@ -1,0 +1,369 @@
+//! Operations → resource handles (`src/resources.rs`): `client.chat().completions().create(body)`.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::types::type_ref_in;
+use crate::docs::{DocStyle, doc_lines};
+use crate::ir::{
+    BodyKind, Operation, ParamLocation, QueryStyle, ResponseKind, TypeKind, TypeRef, TypeSpace,
+};
+use crate::names;
+
+/// One node of the resource tree: its sub-resources and its operations.
+#[derive(Default)]
+struct Node<'m> {
+    children: BTreeSet<String>,
+    ops: Vec<&'m Operation>,
+}
+
+pub fn resources_file(space: &TypeSpace, ops: &[Operation], style: &DocStyle) -> TokenStream {
+    let mut nodes: BTreeMap<Vec<String>, Node> = BTreeMap::new();
+    nodes.entry(Vec::new()).or_default();
+    for op in ops {
+        for depth in 0..op.resource.len() {
+            let parent = op.resource[..depth].to_vec();
+            nodes
+                .entry(parent)
+                .or_default()
+                .children
+                .insert(op.resource[depth].clone());
+        }
+        nodes.entry(op.resource.clone()).or_default().ops.push(op);
+    }
+    let struct_names = struct_names(&nodes);
+    let items = nodes
+        .iter()
+        .map(|(path, node)| node_items(space, path, node, &struct_names, style));
+    let cursor_items = cursor_item_impls(space, ops);
+    quote! {
+        //! Every operation of the API, as methods on resource handles that mirror the paths.
+        #![allow(deprecated)]
+        #(#items)*
+        #(#cursor_items)*
+    }
+}
+
+fn struct_names(nodes: &BTreeMap<Vec<String>, Node>) -> BTreeMap<Vec<String>, String> {
+    let mut taken = HashSet::new();
+    nodes
+        .keys()
+        .filter(|path| !path.is_empty())
+        .map(|path| {
+            (
+                path.clone(),
+                names::unique(&names::type_name(&path.join("_")), &mut taken),
+            )
+        })
+        .collect()
+}
+
+fn node_items(
+    space: &TypeSpace,
+    path: &[String],
+    node: &Node,
+    struct_names: &BTreeMap<Vec<String>, String>,
+    style: &DocStyle,
+) -> TokenStream {
+    let accessors = node.children.iter().map(|child| {
+        let mut child_path = path.to_vec();
+        child_path.push(child.clone());
+        let ty = format_ident!("{}", struct_names[&child_path]);
+        let method = format_ident!("{}", child);
+        let doc = format!(" The `{}` resource.", child_path.join("."));
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty<'_> {
+                #ty { client: self.client() }
+            }
+        }
+    });
+    let taken: HashSet<&String> = node.children.iter().collect();
+    let methods = node
+        .ops
+        .iter()
+        .flat_map(|op| operation_methods(space, op, &taken, style));
+    if path.is_empty() {
+        return quote! {
+            impl crate::runtime::Client {
+                fn client(&self) -> &crate::runtime::Client {
+                    self
+                }
+                #(#accessors)*
+                #(#methods)*
+            }
+        };
+    }
+    let name = format_ident!("{}", struct_names[path]);
+    let doc = format!(
+        " The `{}` resource: a handle borrowed from a [`crate::Client`].",
+        path.join(".")
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            client: &'a crate::runtime::Client,
+        }
+        impl<'a> #name<'a> {
+            fn client(&self) -> &'a crate::runtime::Client {
+                self.client
+            }
+            #(#accessors)*
+            #(#methods)*
+        }
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The method (and, for streaming operations, its `_stream` twin) for one operation.
+fn operation_methods(
+    space: &TypeSpace,
+    op: &Operation,
+    taken: &HashSet<&String>,
+    style: &DocStyle,
+) -> Vec<TokenStream> {
+    let types = quote!(crate::types::);
+    let name = if taken.contains(&op.name) {
+        format!("{}_op", op.name)
+    } else {
+        op.name.clone()
+    };
+    let mut out = Vec::new();
+    let plain = match &op.response {
+        ResponseKind::Json(ty) => {
+            let ty = type_ref_in(space, ty, &types);
+            quote!(crate::runtime::Json<#ty>)
+        }
+        ResponseKind::Page(ty) => {
+            let ty = type_ref_in(space, ty, &types);
+            quote!(crate::runtime::Page<#ty>)
+        }
+        ResponseKind::Binary => quote!(crate::runtime::Binary),
+        ResponseKind::Text => quote!(crate::runtime::Text),
+        ResponseKind::Empty if op.stream.is_some() => quote!(crate::runtime::Empty),
+        ResponseKind::Empty => quote!(crate::runtime::Empty),
+    };
+    out.push(method(space, op, &name, plain, false, style));
+    if let Some(event) = &op.stream {
+        let event = type_ref_in(space, event, &types);
+        out.push(method(
+            space,
+            op,
+            &format!("{name}_stream"),
+            quote!(crate::runtime::Sse<#event>),
+            true,
+            style,
+        ));
+    }
+    out
+}
+
+fn method(
+    space: &TypeSpace,
+    op: &Operation,
+    name: &str,
+    format: TokenStream,
+    stream: bool,
+    style: &DocStyle,
+) -> TokenStream {
+    let types = quote!(crate::types::);
+    let method_ident = ident(name);
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let arg = ident(&p.name);
+        args.push(quote!(#arg: &str));
+    }
+    if let Some(body) = &op.body {
+        let ty = type_ref_in(space, &body.ty, &types);
+        args.push(quote!(body: #ty));
+    }
+    if let Some(params) = op.params_type {
+        let ty = ident(&space.get(params).name);
+        args.push(quote!(params: crate::types::#ty));
+    }
+
+    // The path, with each parameter percent-encoded as one segment.
+    let mut template = String::new();
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        template.push_str(&rest[..start]);
+        template.push_str("{}");
+        let name = &rest[start + 1..start + end];
+        let arg = op
+            .path_params
+            .iter()
+            .find(|p| p.json_name == name)
+            .map(|p| ident(&p.name));
+        values.push(quote!(crate::runtime::encode_path_segment(#arg)));
+        rest = &rest[start + end + 1..];
+    }
+    template.push_str(rest);
+    let path = if values.is_empty() {
+        quote!(#template)
+    } else {
+        quote!(::std::format!(#template, #(#values),*))
+    };
+    let http = format_ident!("{}", op.method);
+    let mut request = quote!(crate::runtime::Request::new(::reqwest::Method::#http, #path));
+
+    for p in &op.params {
+        let (json, field) = (&p.json_name, ident(&p.name));
+        request = match (p.location, p.style) {
+            (ParamLocation::Header, _) => quote!(#request.header_param(#json, &params.#field)),
+            (_, QueryStyle::Form) => quote!(#request.query_param(#json, &params.#field)),
+            (_, style) => {
+                let style = match style {
+                    QueryStyle::FormNoExplode => quote!(FormNoExplode),
+                    QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
+                    QueryStyle::PipeDelimited => quote!(PipeDelimited),
+                    _ => quote!(DeepObject),
+                };
+                quote!(#request.query_param_with(#json, &params.#field, crate::runtime::QueryStyle::#style))
+            }
+        };
+    }
+    let mut setup = quote!();
+    if let Some(body) = &op.body {
+        request = match &body.kind {
+            BodyKind::Json if stream => quote!(#request.json_with_field(&body, "stream", true)),
+            BodyKind::Json => quote!(#request.json(&body)),
+            BodyKind::Raw(content_type) => {
+                quote!(#request.bytes(::std::string::String::from(body).into_bytes(), #content_type))
+            }
+            BodyKind::Multipart => {
+                let parts = multipart_parts(space, &body.ty);
+                let stream_part = stream.then(|| quote!(form = form.text("stream", "true");));
+                setup = quote! {
+                    let mut form = crate::runtime::Multipart::new();
+                    #(#parts)*
+                    #stream_part
+                };
+                quote!(#request.multipart(form))
+            }
+        };
+    }
+    let docs = method_docs(op, stream, style);
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method_ident(&self, #(#args),*) -> crate::runtime::Call<#format> {
+            #setup
+            self.client().call(#request)
+        }
+    }
+}
+
+/// One statement per field of a multipart body: files as file parts, the rest as fields.
+fn multipart_parts(space: &TypeSpace, ty: &TypeRef) -> Vec<TokenStream> {
+    let TypeRef::Named(id) = ty else {
+        return Vec::new();
+    };
+    let TypeKind::Struct(s) = &space.get(*id).kind else {
+        return Vec::new();
+    };
+    s.fields
+        .iter()
+        .map(|f| {
+            let (json, field) = (&f.json_name, ident(&f.name));
+            match (&f.ty, f.required && !f.nullable) {
+                (TypeRef::Binary, true) => quote!(form = form.file(#json, &body.#field);),
+                (TypeRef::Binary, false) if !f.nullable => {
+                    quote!(form = form.file_opt(#json, body.#field.as_ref());)
+                }
+                (TypeRef::Vec(item), _) if **item == TypeRef::Binary => {
+                    let files = if f.required && !f.nullable {
+                        quote!(body.#field.iter())
+                    } else {
+                        quote!(body.#field.iter().flatten())
+                    };
+                    quote! {
+                        for file in #files {
+                            form = form.file(#json, file);
+                        }
+                    }
+                }
+                _ => quote!(form = form.field(#json, &body.#field);),
+            }
+        })
+        .collect()
+}
+
+fn method_docs(op: &Operation, stream: bool, style: &DocStyle) -> TokenStream {
+    let mut lines = Vec::new();
+    if let Some(summary) = &op.docs.title {
+        lines.extend(doc_lines(summary, style));
+    }
+    if let Some(description) = &op.docs.description {
+        if op.docs.title.as_deref().map(str::trim) != Some(description.trim()) {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(doc_lines(description, style));
+        }
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "`{} {}` (operationId `{}`).",
+        op.method, op.path, op.operation_id
+    ));
+    if stream {
+        lines.push(String::new());
+        lines.push("Streams the response: sends `stream: true` and yields each server-sent event as it arrives.".into());
+    }
+    let attrs = lines.iter().map(|line| {
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.replace('\t', "    "))
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// `CursorItem` for every page item type: its `id` when it has a required string one.
+fn cursor_item_impls(space: &TypeSpace, ops: &[Operation]) -> Vec<TokenStream> {
+    let mut seen = BTreeSet::new();
+    for op in ops {
+        if let ResponseKind::Page(TypeRef::Named(id)) = &op.response {
+            seen.insert(*id);
+        }
+    }
+    seen.into_iter()
+        .map(|id| {
+            let def = space.get(id);
+            let name = ident(&def.name);
+            let has_id = match &def.kind {
+                TypeKind::Struct(s) => s.fields.iter().any(|f| {
+                    f.json_name == "id" && f.required && !f.nullable && f.ty == TypeRef::String
+                }),
+                _ => false,
+            };
+            let body = has_id.then(|| {
+                quote! {
+                    fn cursor_id(&self) -> ::std::option::Option<&str> {
+                        ::std::option::Option::Some(&self.id)
+                    }
+                }
+            });
+            quote! {
+                impl crate::runtime::CursorItem for crate::types::#name {
+                    #body
+                }
+            }
+        })
+        .collect()
+}
