@@ -2,132 +2,111 @@
 //! Every operation of the API, as methods on resource handles that mirror the paths.
 #![allow(deprecated)]
 impl crate::runtime::Client {
-    fn client(&self) -> &crate::runtime::Client {
-        self
-    }
     /// The `assistants` resource.
     pub fn assistants(&self) -> Assistants<'_> {
-        Assistants {
-            client: self.client(),
-        }
+        Assistants { client: self }
     }
     /// The `audio` resource.
     pub fn audio(&self) -> Audio<'_> {
-        Audio { client: self.client() }
+        Audio { client: self }
     }
     /// The `batches` resource.
     pub fn batches(&self) -> Batches<'_> {
-        Batches { client: self.client() }
+        Batches { client: self }
     }
     /// The `beta` resource.
     pub fn beta(&self) -> Beta<'_> {
-        Beta { client: self.client() }
+        Beta { client: self }
     }
     /// The `chat` resource.
     pub fn chat(&self) -> Chat<'_> {
-        Chat { client: self.client() }
+        Chat { client: self }
     }
     /// The `chatkit` resource.
     pub fn chatkit(&self) -> Chatkit<'_> {
-        Chatkit { client: self.client() }
+        Chatkit { client: self }
     }
     /// The `completions` resource.
     pub fn completions(&self) -> Completions<'_> {
-        Completions {
-            client: self.client(),
-        }
+        Completions { client: self }
     }
     /// The `containers` resource.
     pub fn containers(&self) -> Containers<'_> {
-        Containers {
-            client: self.client(),
-        }
+        Containers { client: self }
     }
     /// The `content_provenance_checks` resource.
     pub fn content_provenance_checks(&self) -> ContentProvenanceChecks<'_> {
         ContentProvenanceChecks {
-            client: self.client(),
+            client: self,
         }
     }
     /// The `conversations` resource.
     pub fn conversations(&self) -> Conversations<'_> {
-        Conversations {
-            client: self.client(),
-        }
+        Conversations { client: self }
     }
     /// The `embeddings` resource.
     pub fn embeddings(&self) -> Embeddings<'_> {
-        Embeddings {
-            client: self.client(),
-        }
+        Embeddings { client: self }
     }
     /// The `evals` resource.
     pub fn evals(&self) -> Evals<'_> {
-        Evals { client: self.client() }
+        Evals { client: self }
     }
     /// The `files` resource.
     pub fn files(&self) -> Files<'_> {
-        Files { client: self.client() }
+        Files { client: self }
     }
     /// The `fine_tuning` resource.
     pub fn fine_tuning(&self) -> FineTuning<'_> {
-        FineTuning {
-            client: self.client(),
-        }
+        FineTuning { client: self }
     }
     /// The `images` resource.
     pub fn images(&self) -> Images<'_> {
-        Images { client: self.client() }
+        Images { client: self }
     }
     /// The `models` resource.
     pub fn models(&self) -> Models<'_> {
-        Models { client: self.client() }
+        Models { client: self }
     }
     /// The `moderations` resource.
     pub fn moderations(&self) -> Moderations<'_> {
-        Moderations {
-            client: self.client(),
-        }
+        Moderations { client: self }
     }
     /// The `organization` resource.
     pub fn organization(&self) -> Organization<'_> {
-        Organization {
-            client: self.client(),
-        }
+        Organization { client: self }
     }
     /// The `projects` resource.
     pub fn projects(&self) -> Projects<'_> {
-        Projects { client: self.client() }
+        Projects { client: self }
     }
     /// The `realtime` resource.
     pub fn realtime(&self) -> Realtime<'_> {
-        Realtime { client: self.client() }
+        Realtime { client: self }
     }
     /// The `responses` resource.
     pub fn responses(&self) -> Responses<'_> {
-        Responses { client: self.client() }
+        Responses { client: self }
     }
     /// The `skills` resource.
     pub fn skills(&self) -> Skills<'_> {
-        Skills { client: self.client() }
+        Skills { client: self }
     }
     /// The `threads` resource.
     pub fn threads(&self) -> Threads<'_> {
-        Threads { client: self.client() }
+        Threads { client: self }
     }
     /// The `uploads` resource.
     pub fn uploads(&self) -> Uploads<'_> {
-        Uploads { client: self.client() }
+        Uploads { client: self }
     }
     /// The `vector_stores` resource.
     pub fn vector_stores(&self) -> VectorStores<'_> {
-        VectorStores {
-            client: self.client(),
-        }
+        VectorStores { client: self }
     }
     /// The `videos` resource.
     pub fn videos(&self) -> Videos<'_> {
-        Videos { client: self.client() }
+        Videos { client: self }
     }
 }
 /// The `assistants` resource: a handle borrowed from a [`crate::Client`].
@@ -136,9 +115,6 @@ pub struct Assistants<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Assistants<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an assistant with a model and instructions.
     ///
     /// `POST /assistants` (operationId `createAssistant`).
@@ -147,7 +123,7 @@ impl<'a> Assistants<'a> {
         &self,
         body: crate::types::CreateAssistantRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssistantObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/assistants")
                     .json(&body),
@@ -163,14 +139,15 @@ impl<'a> Assistants<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteAssistantResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/assistants/{}", crate
-                        ::runtime::encode_path_segment(assistant_id)
-                    ),
+                    [
+                        "/assistants/",
+                        crate::runtime::encode_path_segment(assistant_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -182,7 +159,7 @@ impl<'a> Assistants<'a> {
         &self,
         params: crate::types::ListAssistantsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AssistantObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/assistants")
                     .query_param("limit", &params.limit)
@@ -199,14 +176,15 @@ impl<'a> Assistants<'a> {
         &self,
         assistant_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssistantObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/assistants/{}", crate
-                        ::runtime::encode_path_segment(assistant_id)
-                    ),
+                    [
+                        "/assistants/",
+                        crate::runtime::encode_path_segment(assistant_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -219,14 +197,15 @@ impl<'a> Assistants<'a> {
         assistant_id: &str,
         body: crate::types::ModifyAssistantRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssistantObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/assistants/{}", crate
-                            ::runtime::encode_path_segment(assistant_id)
-                        ),
+                        [
+                            "/assistants/",
+                            crate::runtime::encode_path_segment(assistant_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -238,38 +217,31 @@ pub struct Audio<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Audio<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `audio.speech` resource.
     pub fn speech(&self) -> AudioSpeech<'_> {
-        AudioSpeech {
-            client: self.client(),
-        }
+        AudioSpeech { client: self.client }
     }
     /// The `audio.transcriptions` resource.
     pub fn transcriptions(&self) -> AudioTranscriptions<'_> {
         AudioTranscriptions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `audio.translations` resource.
     pub fn translations(&self) -> AudioTranslations<'_> {
         AudioTranslations {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `audio.voice_consents` resource.
     pub fn voice_consents(&self) -> AudioVoiceConsents<'_> {
         AudioVoiceConsents {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `audio.voices` resource.
     pub fn voices(&self) -> AudioVoices<'_> {
-        AudioVoices {
-            client: self.client(),
-        }
+        AudioVoices { client: self.client }
     }
 }
 /// The `audio.speech` resource: a handle borrowed from a [`crate::Client`].
@@ -278,9 +250,6 @@ pub struct AudioSpeech<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> AudioSpeech<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Generates audio from the input text.
     ///
     /// Returns the audio file content, or a stream of audio events.
@@ -290,7 +259,7 @@ impl<'a> AudioSpeech<'a> {
         &self,
         body: crate::types::CreateSpeechRequest,
     ) -> crate::runtime::Call<crate::runtime::Binary> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/audio/speech")
                     .json(&body),
@@ -309,7 +278,7 @@ impl<'a> AudioSpeech<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Sse<crate::types::CreateSpeechResponseStreamEvent>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/audio/speech")
                     .json_with_field(&body, "stream", true),
@@ -322,9 +291,6 @@ pub struct AudioTranscriptions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> AudioTranscriptions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Transcribes audio into the input language.
     ///
     /// Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
@@ -352,7 +318,7 @@ impl<'a> AudioTranscriptions<'a> {
         form = form.field("chunking_strategy", &body.chunking_strategy);
         form = form.field("known_speaker_names", &body.known_speaker_names);
         form = form.field("known_speaker_references", &body.known_speaker_references);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -391,7 +357,7 @@ impl<'a> AudioTranscriptions<'a> {
         form = form.field("known_speaker_names", &body.known_speaker_names);
         form = form.field("known_speaker_references", &body.known_speaker_references);
         form = form.text("stream", "true");
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -407,9 +373,6 @@ pub struct AudioTranslations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> AudioTranslations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Translates audio into English.
     ///
     /// `POST /audio/translations` (operationId `createTranslation`).
@@ -425,7 +388,7 @@ impl<'a> AudioTranslations<'a> {
         form = form.field("prompt", &body.prompt);
         form = form.field("response_format", &body.response_format);
         form = form.field("temperature", &body.temperature);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -441,9 +404,6 @@ pub struct AudioVoiceConsents<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> AudioVoiceConsents<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Upload a voice consent recording.
     ///
     /// Upload a consent recording that authorizes creation of a custom voice.
@@ -459,7 +419,7 @@ impl<'a> AudioVoiceConsents<'a> {
         form = form.field("name", &body.name);
         form = form.file("recording", &body.recording);
         form = form.field("language", &body.language);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -481,14 +441,15 @@ impl<'a> AudioVoiceConsents<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VoiceConsentDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/audio/voice_consents/{}", crate
-                        ::runtime::encode_path_segment(consent_id)
-                    ),
+                    [
+                        "/audio/voice_consents/",
+                        crate::runtime::encode_path_segment(consent_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -503,7 +464,7 @@ impl<'a> AudioVoiceConsents<'a> {
         &self,
         params: crate::types::ListVoiceConsentsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::VoiceConsentResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -524,14 +485,15 @@ impl<'a> AudioVoiceConsents<'a> {
         &self,
         consent_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VoiceConsentResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/audio/voice_consents/{}", crate
-                        ::runtime::encode_path_segment(consent_id)
-                    ),
+                    [
+                        "/audio/voice_consents/",
+                        crate::runtime::encode_path_segment(consent_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -547,14 +509,15 @@ impl<'a> AudioVoiceConsents<'a> {
         consent_id: &str,
         body: crate::types::UpdateVoiceConsentRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VoiceConsentResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/audio/voice_consents/{}", crate
-                            ::runtime::encode_path_segment(consent_id)
-                        ),
+                        [
+                            "/audio/voice_consents/",
+                            crate::runtime::encode_path_segment(consent_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -566,9 +529,6 @@ pub struct AudioVoices<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> AudioVoices<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a custom voice.
     ///
     /// Create a custom voice you can use for audio output (for example, in Text-to-Speech and the Realtime API). This requires an audio sample and a previously uploaded consent recording.
@@ -584,7 +544,7 @@ impl<'a> AudioVoices<'a> {
         form = form.field("name", &body.name);
         form = form.file("audio_sample", &body.audio_sample);
         form = form.field("consent", &body.consent);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/audio/voices")
                     .multipart(form),
@@ -597,9 +557,6 @@ pub struct Batches<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Batches<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file.
     ///
     /// `POST /batches/{batch_id}/cancel` (operationId `cancelBatch`).
@@ -607,14 +564,16 @@ impl<'a> Batches<'a> {
         &self,
         batch_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Batch>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/batches/{}/cancel", crate
-                        ::runtime::encode_path_segment(batch_id)
-                    ),
+                    [
+                        "/batches/",
+                        crate::runtime::encode_path_segment(batch_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -625,7 +584,7 @@ impl<'a> Batches<'a> {
         &self,
         body: crate::types::CreateBatchRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Batch>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/batches")
                     .json(&body),
@@ -638,7 +597,7 @@ impl<'a> Batches<'a> {
         &self,
         params: crate::types::ListBatchesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Batch>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/batches")
                     .query_param("after", &params.after)
@@ -652,13 +611,12 @@ impl<'a> Batches<'a> {
         &self,
         batch_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Batch>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/batches/{}", crate ::runtime::encode_path_segment(batch_id)
-                    ),
+                    ["/batches/", crate::runtime::encode_path_segment(batch_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -669,13 +627,10 @@ pub struct Beta<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Beta<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `beta.responses` resource.
     pub fn responses(&self) -> BetaResponses<'_> {
         BetaResponses {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -685,25 +640,22 @@ pub struct BetaResponses<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> BetaResponses<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `beta.responses.compact` resource.
     pub fn compact(&self) -> BetaResponsesCompact<'_> {
         BetaResponsesCompact {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `beta.responses.input_items` resource.
     pub fn input_items(&self) -> BetaResponsesInputItems<'_> {
         BetaResponsesInputItems {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `beta.responses.input_tokens` resource.
     pub fn input_tokens(&self) -> BetaResponsesInputTokens<'_> {
         BetaResponsesInputTokens {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Cancels a model response with the given ID. Only responses created with
@@ -716,14 +668,16 @@ impl<'a> BetaResponses<'a> {
         response_id: &str,
         params: crate::types::BetaCancelResponseParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::BetaResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/responses/{}/cancel?beta=true", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                            "/cancel?beta=true",
+                        ]
+                            .concat(),
                     )
                     .header_param("openai-beta", &params.openai_beta),
             )
@@ -742,7 +696,7 @@ impl<'a> BetaResponses<'a> {
         body: crate::types::BetaCreateResponse,
         params: crate::types::BetaCreateResponseParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::BetaResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -770,7 +724,7 @@ impl<'a> BetaResponses<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Sse<crate::types::BetaResponseStreamEvent>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -788,14 +742,16 @@ impl<'a> BetaResponses<'a> {
         response_id: &str,
         params: crate::types::BetaDeleteResponseParams,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::DELETE,
-                        ::std::format!(
-                            "/responses/{}?beta=true", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                            "?beta=true",
+                        ]
+                            .concat(),
                     )
                     .header_param("openai-beta", &params.openai_beta),
             )
@@ -808,14 +764,16 @@ impl<'a> BetaResponses<'a> {
         response_id: &str,
         params: crate::types::BetaGetResponseParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::BetaResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/responses/{}?beta=true", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                            "?beta=true",
+                        ]
+                            .concat(),
                     )
                     .query_param("include", &params.include)
                     .query_param("stream", &params.stream)
@@ -831,9 +789,6 @@ pub struct BetaResponsesCompact<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> BetaResponsesCompact<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Compact a conversation. Returns a compacted response object.
     ///
     /// Learn when and how to compact long-running conversations in the [conversation state guide](https://platform.openai.com/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](https://platform.openai.com/docs/guides/conversation-state#compaction-advanced).
@@ -844,7 +799,7 @@ impl<'a> BetaResponsesCompact<'a> {
         body: crate::types::BetaCompactResponseMethodPublicBody,
         params: crate::types::BetaCompactconversationParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::BetaCompactResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -861,9 +816,6 @@ pub struct BetaResponsesInputItems<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> BetaResponsesInputItems<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns a list of input items for a given response.
     ///
     /// `GET /responses/{response_id}/input_items?beta=true` (operationId `beta_listInputItems`).
@@ -872,14 +824,16 @@ impl<'a> BetaResponsesInputItems<'a> {
         response_id: &str,
         params: crate::types::BetaListInputItemsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::BetaItemResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/responses/{}/input_items?beta=true", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                            "/input_items?beta=true",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -895,9 +849,6 @@ pub struct BetaResponsesInputTokens<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> BetaResponsesInputTokens<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns input token counts of the request.
     ///
     /// Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
@@ -910,7 +861,7 @@ impl<'a> BetaResponsesInputTokens<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::BetaTokenCountsResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -927,13 +878,10 @@ pub struct Chat<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Chat<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `chat.completions` resource.
     pub fn completions(&self) -> ChatCompletions<'_> {
         ChatCompletions {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -943,13 +891,10 @@ pub struct ChatCompletions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ChatCompletions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `chat.completions.messages` resource.
     pub fn messages(&self) -> ChatCompletionsMessages<'_> {
         ChatCompletionsMessages {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// **Starting a new project?** We recommend trying [Responses](https://platform.openai.com/docs/api-reference/responses)
@@ -978,7 +923,7 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateChatCompletionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -1015,7 +960,7 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Sse<crate::types::CreateChatCompletionStreamResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -1034,14 +979,15 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ChatCompletionDeleted>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/chat/completions/{}", crate
-                        ::runtime::encode_path_segment(completion_id)
-                    ),
+                    [
+                        "/chat/completions/",
+                        crate::runtime::encode_path_segment(completion_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1055,7 +1001,7 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::CreateChatCompletionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/chat/completions")
                     .query_param("model", &params.model)
@@ -1075,14 +1021,15 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateChatCompletionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/chat/completions/{}", crate
-                        ::runtime::encode_path_segment(completion_id)
-                    ),
+                    [
+                        "/chat/completions/",
+                        crate::runtime::encode_path_segment(completion_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1098,14 +1045,15 @@ impl<'a> ChatCompletions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateChatCompletionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/chat/completions/{}", crate
-                            ::runtime::encode_path_segment(completion_id)
-                        ),
+                        [
+                            "/chat/completions/",
+                            crate::runtime::encode_path_segment(completion_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -1117,9 +1065,6 @@ pub struct ChatCompletionsMessages<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ChatCompletionsMessages<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get the messages in a stored chat completion. Only Chat Completions that
     /// have been created with the `store` parameter set to `true` will be
     /// returned.
@@ -1132,14 +1077,16 @@ impl<'a> ChatCompletionsMessages<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::ChatCompletionMessageListDataItem>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/chat/completions/{}/messages", crate
-                            ::runtime::encode_path_segment(completion_id)
-                        ),
+                        [
+                            "/chat/completions/",
+                            crate::runtime::encode_path_segment(completion_id).as_str(),
+                            "/messages",
+                        ]
+                            .concat(),
                     )
                     .query_param("after", &params.after)
                     .query_param("limit", &params.limit)
@@ -1153,19 +1100,16 @@ pub struct Chatkit<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Chatkit<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `chatkit.sessions` resource.
     pub fn sessions(&self) -> ChatkitSessions<'_> {
         ChatkitSessions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `chatkit.threads` resource.
     pub fn threads(&self) -> ChatkitThreads<'_> {
         ChatkitThreads {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -1175,9 +1119,6 @@ pub struct ChatkitSessions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ChatkitSessions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Cancel an active ChatKit session and return its most recent metadata.
     ///
     /// Cancelling prevents new requests from using the issued client secret.
@@ -1187,14 +1128,16 @@ impl<'a> ChatkitSessions<'a> {
         &self,
         session_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ChatSessionResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/chatkit/sessions/{}/cancel", crate
-                        ::runtime::encode_path_segment(session_id)
-                    ),
+                    [
+                        "/chatkit/sessions/",
+                        crate::runtime::encode_path_segment(session_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1205,7 +1148,7 @@ impl<'a> ChatkitSessions<'a> {
         &self,
         body: crate::types::CreateChatSessionBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ChatSessionResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -1221,13 +1164,10 @@ pub struct ChatkitThreads<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ChatkitThreads<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `chatkit.threads.items` resource.
     pub fn items(&self) -> ChatkitThreadsItems<'_> {
         ChatkitThreadsItems {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Delete a ChatKit thread along with its items and stored attachments.
@@ -1239,14 +1179,15 @@ impl<'a> ChatkitThreads<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedThreadResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/chatkit/threads/{}", crate
-                        ::runtime::encode_path_segment(thread_id)
-                    ),
+                    [
+                        "/chatkit/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1257,7 +1198,7 @@ impl<'a> ChatkitThreads<'a> {
         &self,
         params: crate::types::ListThreadsMethodParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ThreadResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/chatkit/threads")
                     .query_param("limit", &params.limit)
@@ -1274,14 +1215,15 @@ impl<'a> ChatkitThreads<'a> {
         &self,
         thread_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ThreadResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/chatkit/threads/{}", crate
-                        ::runtime::encode_path_segment(thread_id)
-                    ),
+                    [
+                        "/chatkit/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1292,9 +1234,6 @@ pub struct ChatkitThreadsItems<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ChatkitThreadsItems<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// List items that belong to a ChatKit thread.
     ///
     /// `GET /chatkit/threads/{thread_id}/items` (operationId `ListThreadItemsMethod`).
@@ -1303,14 +1242,16 @@ impl<'a> ChatkitThreadsItems<'a> {
         thread_id: &str,
         params: crate::types::ListThreadItemsMethodParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ThreadItem>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/chatkit/threads/{}/items", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/chatkit/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/items",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -1325,9 +1266,6 @@ pub struct Completions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Completions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a completion for the provided prompt and parameters.
     ///
     /// Returns a completion object, or a sequence of completion objects if the request is streamed.
@@ -1339,7 +1277,7 @@ impl<'a> Completions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateCompletionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/completions")
                     .json(&body),
@@ -1352,13 +1290,10 @@ pub struct Containers<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Containers<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `containers.files` resource.
     pub fn files(&self) -> ContainersFiles<'_> {
         ContainersFiles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Create Container
@@ -1370,7 +1305,7 @@ impl<'a> Containers<'a> {
         &self,
         body: crate::types::CreateContainerBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ContainerResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/containers")
                     .json(&body),
@@ -1385,14 +1320,15 @@ impl<'a> Containers<'a> {
         &self,
         container_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/containers/{}", crate
-                        ::runtime::encode_path_segment(container_id)
-                    ),
+                    [
+                        "/containers/",
+                        crate::runtime::encode_path_segment(container_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1405,7 +1341,7 @@ impl<'a> Containers<'a> {
         &self,
         params: crate::types::ListContainersParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ContainerResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/containers")
                     .query_param("limit", &params.limit)
@@ -1423,14 +1359,15 @@ impl<'a> Containers<'a> {
         &self,
         container_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ContainerResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/containers/{}", crate
-                        ::runtime::encode_path_segment(container_id)
-                    ),
+                    [
+                        "/containers/",
+                        crate::runtime::encode_path_segment(container_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1441,9 +1378,6 @@ pub struct ContainersFiles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ContainersFiles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Retrieve Container File Content
     ///
     /// Retrieves a container file content.
@@ -1454,15 +1388,18 @@ impl<'a> ContainersFiles<'a> {
         container_id: &str,
         file_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/containers/{}/files/{}/content", crate
-                        ::runtime::encode_path_segment(container_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/containers/",
+                        crate::runtime::encode_path_segment(container_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                        "/content",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1480,14 +1417,16 @@ impl<'a> ContainersFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ContainerFileResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/containers/{}/files", crate
-                            ::runtime::encode_path_segment(container_id)
-                        ),
+                        [
+                            "/containers/",
+                            crate::runtime::encode_path_segment(container_id).as_str(),
+                            "/files",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -1502,15 +1441,17 @@ impl<'a> ContainersFiles<'a> {
         container_id: &str,
         file_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/containers/{}/files/{}", crate
-                        ::runtime::encode_path_segment(container_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/containers/",
+                        crate::runtime::encode_path_segment(container_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1526,14 +1467,16 @@ impl<'a> ContainersFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::ContainerFileResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/containers/{}/files", crate
-                            ::runtime::encode_path_segment(container_id)
-                        ),
+                        [
+                            "/containers/",
+                            crate::runtime::encode_path_segment(container_id).as_str(),
+                            "/files",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -1552,15 +1495,17 @@ impl<'a> ContainersFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ContainerFileResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/containers/{}/files/{}", crate
-                        ::runtime::encode_path_segment(container_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/containers/",
+                        crate::runtime::encode_path_segment(container_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1571,9 +1516,6 @@ pub struct ContentProvenanceChecks<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ContentProvenanceChecks<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](https://platform.openai.com/api/docs/guides/content-provenance).
     ///
     /// If `not_detected`, it means the tool did not find supported signals in the uploaded file. The content could still have been generated by OpenAI if the metadata was stripped or has evidence of tampering, the watermark was degraded, it comes from a legacy generation model, or it was created before provenance signals were available. Content could also still be AI-generated by another company's model, which the tool currently does not detect.
@@ -1585,7 +1527,7 @@ impl<'a> ContentProvenanceChecks<'a> {
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProvenanceResource>> {
         let mut form = crate::runtime::Multipart::new();
         form = form.file("file", &body.file);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -1601,13 +1543,10 @@ pub struct Conversations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Conversations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `conversations.items` resource.
     pub fn items(&self) -> ConversationsItems<'_> {
         ConversationsItems {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Create a conversation.
@@ -1617,7 +1556,7 @@ impl<'a> Conversations<'a> {
         &self,
         body: crate::types::CreateConversationBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/conversations")
                     .json(&body),
@@ -1632,14 +1571,15 @@ impl<'a> Conversations<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedConversationResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/conversations/{}", crate
-                        ::runtime::encode_path_segment(conversation_id)
-                    ),
+                    [
+                        "/conversations/",
+                        crate::runtime::encode_path_segment(conversation_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1650,14 +1590,15 @@ impl<'a> Conversations<'a> {
         &self,
         conversation_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/conversations/{}", crate
-                        ::runtime::encode_path_segment(conversation_id)
-                    ),
+                    [
+                        "/conversations/",
+                        crate::runtime::encode_path_segment(conversation_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1669,14 +1610,15 @@ impl<'a> Conversations<'a> {
         conversation_id: &str,
         body: crate::types::UpdateConversationBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/conversations/{}", crate
-                            ::runtime::encode_path_segment(conversation_id)
-                        ),
+                        [
+                            "/conversations/",
+                            crate::runtime::encode_path_segment(conversation_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -1688,9 +1630,6 @@ pub struct ConversationsItems<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ConversationsItems<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create items in a conversation with the given ID.
     ///
     /// `POST /conversations/{conversation_id}/items` (operationId `createConversationItems`).
@@ -1700,14 +1639,17 @@ impl<'a> ConversationsItems<'a> {
         body: crate::types::CreateConversationItemsBody,
         params: crate::types::CreateConversationItemsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationItemList>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/conversations/{}/items", crate
-                            ::runtime::encode_path_segment(conversation_id)
-                        ),
+                        [
+                            "/conversations/",
+                            crate::runtime::encode_path_segment(conversation_id)
+                                .as_str(),
+                            "/items",
+                        ]
+                            .concat(),
                     )
                     .query_param("include", &params.include)
                     .json(&body),
@@ -1721,15 +1663,17 @@ impl<'a> ConversationsItems<'a> {
         conversation_id: &str,
         item_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/conversations/{}/items/{}", crate
-                        ::runtime::encode_path_segment(conversation_id), crate
-                        ::runtime::encode_path_segment(item_id)
-                    ),
+                    [
+                        "/conversations/",
+                        crate::runtime::encode_path_segment(conversation_id).as_str(),
+                        "/items/",
+                        crate::runtime::encode_path_segment(item_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1741,14 +1685,17 @@ impl<'a> ConversationsItems<'a> {
         conversation_id: &str,
         params: crate::types::ListConversationItemsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ConversationItem>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/conversations/{}/items", crate
-                            ::runtime::encode_path_segment(conversation_id)
-                        ),
+                        [
+                            "/conversations/",
+                            crate::runtime::encode_path_segment(conversation_id)
+                                .as_str(),
+                            "/items",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -1765,15 +1712,18 @@ impl<'a> ConversationsItems<'a> {
         item_id: &str,
         params: crate::types::GetConversationItemParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ConversationItem>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/conversations/{}/items/{}", crate
-                            ::runtime::encode_path_segment(conversation_id), crate
-                            ::runtime::encode_path_segment(item_id)
-                        ),
+                        [
+                            "/conversations/",
+                            crate::runtime::encode_path_segment(conversation_id)
+                                .as_str(),
+                            "/items/",
+                            crate::runtime::encode_path_segment(item_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .query_param("include", &params.include),
             )
@@ -1785,9 +1735,6 @@ pub struct Embeddings<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Embeddings<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates an embedding vector representing the input text.
     ///
     /// `POST /embeddings` (operationId `createEmbedding`).
@@ -1797,7 +1744,7 @@ impl<'a> Embeddings<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateEmbeddingResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/embeddings")
                     .json(&body),
@@ -1810,12 +1757,9 @@ pub struct Evals<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Evals<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `evals.runs` resource.
     pub fn runs(&self) -> EvalsRuns<'_> {
-        EvalsRuns { client: self.client() }
+        EvalsRuns { client: self.client }
     }
     /// Create the structure of an evaluation that can be used to test a model's performance.
     /// An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources.
@@ -1826,7 +1770,7 @@ impl<'a> Evals<'a> {
         &self,
         body: crate::types::CreateEvalRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Eval>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/evals")
                     .json(&body),
@@ -1839,13 +1783,12 @@ impl<'a> Evals<'a> {
         &self,
         eval_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeleteEvalResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/evals/{}", crate ::runtime::encode_path_segment(eval_id)
-                    ),
+                    ["/evals/", crate::runtime::encode_path_segment(eval_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -1856,7 +1799,7 @@ impl<'a> Evals<'a> {
         &self,
         params: crate::types::ListEvalsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Eval>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/evals")
                     .query_param("after", &params.after)
@@ -1872,13 +1815,12 @@ impl<'a> Evals<'a> {
         &self,
         eval_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Eval>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/evals/{}", crate ::runtime::encode_path_segment(eval_id)
-                    ),
+                    ["/evals/", crate::runtime::encode_path_segment(eval_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -1890,13 +1832,15 @@ impl<'a> Evals<'a> {
         eval_id: &str,
         body: crate::types::UpdateEvalBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Eval>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/evals/{}", crate ::runtime::encode_path_segment(eval_id)
-                        ),
+                        [
+                            "/evals/",
+                            crate::runtime::encode_path_segment(eval_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -1908,13 +1852,10 @@ pub struct EvalsRuns<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> EvalsRuns<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `evals.runs.output_items` resource.
     pub fn output_items(&self) -> EvalsRunsOutputItems<'_> {
         EvalsRunsOutputItems {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
@@ -1925,14 +1866,16 @@ impl<'a> EvalsRuns<'a> {
         eval_id: &str,
         body: crate::types::CreateEvalRunRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::EvalRun>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/evals/{}/runs", crate
-                            ::runtime::encode_path_segment(eval_id)
-                        ),
+                        [
+                            "/evals/",
+                            crate::runtime::encode_path_segment(eval_id).as_str(),
+                            "/runs",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -1947,15 +1890,17 @@ impl<'a> EvalsRuns<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteEvalRunResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/evals/{}/runs/{}", crate
-                        ::runtime::encode_path_segment(eval_id), crate
-                        ::runtime::encode_path_segment(run_id)
-                    ),
+                    [
+                        "/evals/",
+                        crate::runtime::encode_path_segment(eval_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -1967,14 +1912,16 @@ impl<'a> EvalsRuns<'a> {
         eval_id: &str,
         params: crate::types::GetEvalRunsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::EvalRun>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/evals/{}/runs", crate
-                            ::runtime::encode_path_segment(eval_id)
-                        ),
+                        [
+                            "/evals/",
+                            crate::runtime::encode_path_segment(eval_id).as_str(),
+                            "/runs",
+                        ]
+                            .concat(),
                     )
                     .query_param("after", &params.after)
                     .query_param("limit", &params.limit)
@@ -1990,15 +1937,17 @@ impl<'a> EvalsRuns<'a> {
         eval_id: &str,
         run_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::EvalRun>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/evals/{}/runs/{}", crate
-                        ::runtime::encode_path_segment(eval_id), crate
-                        ::runtime::encode_path_segment(run_id)
-                    ),
+                    [
+                        "/evals/",
+                        crate::runtime::encode_path_segment(eval_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2010,15 +1959,17 @@ impl<'a> EvalsRuns<'a> {
         eval_id: &str,
         run_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::EvalRun>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/evals/{}/runs/{}", crate
-                        ::runtime::encode_path_segment(eval_id), crate
-                        ::runtime::encode_path_segment(run_id)
-                    ),
+                    [
+                        "/evals/",
+                        crate::runtime::encode_path_segment(eval_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2029,9 +1980,6 @@ pub struct EvalsRunsOutputItems<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> EvalsRunsOutputItems<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get a list of output items for an evaluation run.
     ///
     /// `GET /evals/{eval_id}/runs/{run_id}/output_items` (operationId `getEvalRunOutputItems`).
@@ -2041,15 +1989,18 @@ impl<'a> EvalsRunsOutputItems<'a> {
         run_id: &str,
         params: crate::types::GetEvalRunOutputItemsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::EvalRunOutputItem>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/evals/{}/runs/{}/output_items", crate
-                            ::runtime::encode_path_segment(eval_id), crate
-                            ::runtime::encode_path_segment(run_id)
-                        ),
+                        [
+                            "/evals/",
+                            crate::runtime::encode_path_segment(eval_id).as_str(),
+                            "/runs/",
+                            crate::runtime::encode_path_segment(run_id).as_str(),
+                            "/output_items",
+                        ]
+                            .concat(),
                     )
                     .query_param("after", &params.after)
                     .query_param("limit", &params.limit)
@@ -2066,16 +2017,19 @@ impl<'a> EvalsRunsOutputItems<'a> {
         run_id: &str,
         output_item_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::EvalRunOutputItem>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/evals/{}/runs/{}/output_items/{}", crate
-                        ::runtime::encode_path_segment(eval_id), crate
-                        ::runtime::encode_path_segment(run_id), crate
-                        ::runtime::encode_path_segment(output_item_id)
-                    ),
+                    [
+                        "/evals/",
+                        crate::runtime::encode_path_segment(eval_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                        "/output_items/",
+                        crate::runtime::encode_path_segment(output_item_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2086,9 +2040,6 @@ pub struct Files<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Files<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns a response containing the contents of the specified file.
     ///
     /// `GET /files/{file_id}/content` (operationId `downloadFile`).
@@ -2096,14 +2047,16 @@ impl<'a> Files<'a> {
         &self,
         file_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/files/{}/content", crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                        "/content",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2142,7 +2095,7 @@ impl<'a> Files<'a> {
         form = form.file("file", &body.file);
         form = form.field("purpose", &body.purpose);
         form = form.field("expires_after", &body.expires_after);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/files")
                     .multipart(form),
@@ -2155,13 +2108,12 @@ impl<'a> Files<'a> {
         &self,
         file_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeleteFileResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/files/{}", crate ::runtime::encode_path_segment(file_id)
-                    ),
+                    ["/files/", crate::runtime::encode_path_segment(file_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -2172,7 +2124,7 @@ impl<'a> Files<'a> {
         &self,
         params: crate::types::ListFilesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::OpenAiFile>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/files")
                     .query_param("purpose", &params.purpose)
@@ -2188,13 +2140,12 @@ impl<'a> Files<'a> {
         &self,
         file_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::OpenAiFile>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/files/{}", crate ::runtime::encode_path_segment(file_id)
-                    ),
+                    ["/files/", crate::runtime::encode_path_segment(file_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -2205,25 +2156,22 @@ pub struct FineTuning<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuning<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `fine_tuning.alpha` resource.
     pub fn alpha(&self) -> FineTuningAlpha<'_> {
         FineTuningAlpha {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `fine_tuning.checkpoints` resource.
     pub fn checkpoints(&self) -> FineTuningCheckpoints<'_> {
         FineTuningCheckpoints {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `fine_tuning.jobs` resource.
     pub fn jobs(&self) -> FineTuningJobs<'_> {
         FineTuningJobs {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2233,13 +2181,10 @@ pub struct FineTuningAlpha<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningAlpha<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `fine_tuning.alpha.graders` resource.
     pub fn graders(&self) -> FineTuningAlphaGraders<'_> {
         FineTuningAlphaGraders {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2249,19 +2194,16 @@ pub struct FineTuningAlphaGraders<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningAlphaGraders<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `fine_tuning.alpha.graders.run` resource.
     pub fn run(&self) -> FineTuningAlphaGradersRun<'_> {
         FineTuningAlphaGradersRun {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `fine_tuning.alpha.graders.validate` resource.
     pub fn validate(&self) -> FineTuningAlphaGradersValidate<'_> {
         FineTuningAlphaGradersValidate {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2271,9 +2213,6 @@ pub struct FineTuningAlphaGradersRun<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningAlphaGradersRun<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Run a grader.
     ///
     /// `POST /fine_tuning/alpha/graders/run` (operationId `runGrader`).
@@ -2281,7 +2220,7 @@ impl<'a> FineTuningAlphaGradersRun<'a> {
         &self,
         body: crate::types::RunGraderRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunGraderResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2297,9 +2236,6 @@ pub struct FineTuningAlphaGradersValidate<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningAlphaGradersValidate<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Validate a grader.
     ///
     /// `POST /fine_tuning/alpha/graders/validate` (operationId `validateGrader`).
@@ -2309,7 +2245,7 @@ impl<'a> FineTuningAlphaGradersValidate<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ValidateGraderResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2325,13 +2261,10 @@ pub struct FineTuningCheckpoints<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningCheckpoints<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `fine_tuning.checkpoints.permissions` resource.
     pub fn permissions(&self) -> FineTuningCheckpointsPermissions<'_> {
         FineTuningCheckpointsPermissions {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2341,9 +2274,6 @@ pub struct FineTuningCheckpointsPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningCheckpointsPermissions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// **NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
     ///
     /// This enables organization owners to share fine-tuned models with other projects in their organization.
@@ -2356,14 +2286,19 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ListFineTuningCheckpointPermissionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/fine_tuning/checkpoints/{}/permissions", crate
-                            ::runtime::encode_path_segment(fine_tuned_model_checkpoint)
-                        ),
+                        [
+                            "/fine_tuning/checkpoints/",
+                            crate::runtime::encode_path_segment(
+                                    fine_tuned_model_checkpoint,
+                                )
+                                .as_str(),
+                            "/permissions",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -2380,15 +2315,18 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteFineTuningCheckpointPermissionResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/fine_tuning/checkpoints/{}/permissions/{}", crate
-                        ::runtime::encode_path_segment(fine_tuned_model_checkpoint),
-                        crate ::runtime::encode_path_segment(permission_id)
-                    ),
+                    [
+                        "/fine_tuning/checkpoints/",
+                        crate::runtime::encode_path_segment(fine_tuned_model_checkpoint)
+                            .as_str(),
+                        "/permissions/",
+                        crate::runtime::encode_path_segment(permission_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2404,14 +2342,19 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::FineTuningCheckpointPermission>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/fine_tuning/checkpoints/{}/permissions", crate
-                            ::runtime::encode_path_segment(fine_tuned_model_checkpoint)
-                        ),
+                        [
+                            "/fine_tuning/checkpoints/",
+                            crate::runtime::encode_path_segment(
+                                    fine_tuned_model_checkpoint,
+                                )
+                                .as_str(),
+                            "/permissions",
+                        ]
+                            .concat(),
                     )
                     .query_param("project_id", &params.project_id)
                     .query_param("after", &params.after)
@@ -2426,19 +2369,16 @@ pub struct FineTuningJobs<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningJobs<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `fine_tuning.jobs.checkpoints` resource.
     pub fn checkpoints(&self) -> FineTuningJobsCheckpoints<'_> {
         FineTuningJobsCheckpoints {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `fine_tuning.jobs.events` resource.
     pub fn events(&self) -> FineTuningJobsEvents<'_> {
         FineTuningJobsEvents {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Immediately cancel a fine-tune job.
@@ -2448,14 +2388,16 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         fine_tuning_job_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/fine_tuning/jobs/{}/cancel", crate
-                        ::runtime::encode_path_segment(fine_tuning_job_id)
-                    ),
+                    [
+                        "/fine_tuning/jobs/",
+                        crate::runtime::encode_path_segment(fine_tuning_job_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2470,7 +2412,7 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         body: crate::types::CreateFineTuningJobRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2486,7 +2428,7 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         params: crate::types::ListPaginatedFineTuningJobsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/fine_tuning/jobs")
                     .query_param("after", &params.after)
@@ -2505,14 +2447,16 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         fine_tuning_job_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/fine_tuning/jobs/{}/pause", crate
-                        ::runtime::encode_path_segment(fine_tuning_job_id)
-                    ),
+                    [
+                        "/fine_tuning/jobs/",
+                        crate::runtime::encode_path_segment(fine_tuning_job_id).as_str(),
+                        "/pause",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2523,14 +2467,16 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         fine_tuning_job_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/fine_tuning/jobs/{}/resume", crate
-                        ::runtime::encode_path_segment(fine_tuning_job_id)
-                    ),
+                    [
+                        "/fine_tuning/jobs/",
+                        crate::runtime::encode_path_segment(fine_tuning_job_id).as_str(),
+                        "/resume",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2543,14 +2489,15 @@ impl<'a> FineTuningJobs<'a> {
         &self,
         fine_tuning_job_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::FineTuningJob>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/fine_tuning/jobs/{}", crate
-                        ::runtime::encode_path_segment(fine_tuning_job_id)
-                    ),
+                    [
+                        "/fine_tuning/jobs/",
+                        crate::runtime::encode_path_segment(fine_tuning_job_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -2561,9 +2508,6 @@ pub struct FineTuningJobsCheckpoints<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningJobsCheckpoints<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// List checkpoints for a fine-tuning job.
     ///
     /// `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints` (operationId `listFineTuningJobCheckpoints`).
@@ -2574,14 +2518,17 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::FineTuningJobCheckpoint>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/fine_tuning/jobs/{}/checkpoints", crate
-                            ::runtime::encode_path_segment(fine_tuning_job_id)
-                        ),
+                        [
+                            "/fine_tuning/jobs/",
+                            crate::runtime::encode_path_segment(fine_tuning_job_id)
+                                .as_str(),
+                            "/checkpoints",
+                        ]
+                            .concat(),
                     )
                     .query_param("after", &params.after)
                     .query_param("limit", &params.limit),
@@ -2594,9 +2541,6 @@ pub struct FineTuningJobsEvents<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> FineTuningJobsEvents<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get status updates for a fine-tuning job.
     ///
     /// `GET /fine_tuning/jobs/{fine_tuning_job_id}/events` (operationId `listFineTuningEvents`).
@@ -2605,14 +2549,17 @@ impl<'a> FineTuningJobsEvents<'a> {
         fine_tuning_job_id: &str,
         params: crate::types::ListFineTuningEventsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::FineTuningJobEvent>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/fine_tuning/jobs/{}/events", crate
-                            ::runtime::encode_path_segment(fine_tuning_job_id)
-                        ),
+                        [
+                            "/fine_tuning/jobs/",
+                            crate::runtime::encode_path_segment(fine_tuning_job_id)
+                                .as_str(),
+                            "/events",
+                        ]
+                            .concat(),
                     )
                     .query_param("after", &params.after)
                     .query_param("limit", &params.limit),
@@ -2625,25 +2572,20 @@ pub struct Images<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Images<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `images.edits` resource.
     pub fn edits(&self) -> ImagesEdits<'_> {
-        ImagesEdits {
-            client: self.client(),
-        }
+        ImagesEdits { client: self.client }
     }
     /// The `images.generations` resource.
     pub fn generations(&self) -> ImagesGenerations<'_> {
         ImagesGenerations {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `images.variations` resource.
     pub fn variations(&self) -> ImagesVariations<'_> {
         ImagesVariations {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2653,9 +2595,6 @@ pub struct ImagesEdits<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ImagesEdits<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
     ///
     /// You can call this endpoint with either:
@@ -2670,7 +2609,7 @@ impl<'a> ImagesEdits<'a> {
         &self,
         body: crate::types::EditImageBodyJsonParam,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ImagesResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/images/edits")
                     .json(&body),
@@ -2692,7 +2631,7 @@ impl<'a> ImagesEdits<'a> {
         &self,
         body: crate::types::EditImageBodyJsonParam,
     ) -> crate::runtime::Call<crate::runtime::Sse<crate::types::ImageEditStreamEvent>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/images/edits")
                     .json_with_field(&body, "stream", true),
@@ -2705,9 +2644,6 @@ pub struct ImagesGenerations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ImagesGenerations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates an image given a prompt. [Learn more](https://platform.openai.com/docs/guides/images).
     ///
     /// `POST /images/generations` (operationId `createImage`).
@@ -2715,7 +2651,7 @@ impl<'a> ImagesGenerations<'a> {
         &self,
         body: crate::types::CreateImageRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ImagesResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2733,7 +2669,7 @@ impl<'a> ImagesGenerations<'a> {
         &self,
         body: crate::types::CreateImageRequest,
     ) -> crate::runtime::Call<crate::runtime::Sse<crate::types::ImageGenStreamEvent>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2749,9 +2685,6 @@ pub struct ImagesVariations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ImagesVariations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a variation of a given image. This endpoint only supports `dall-e-2`.
     ///
     /// `POST /images/variations` (operationId `createImageVariation`).
@@ -2766,7 +2699,7 @@ impl<'a> ImagesVariations<'a> {
         form = form.field("response_format", &body.response_format);
         form = form.field("size", &body.size);
         form = form.field("user", &body.user);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2782,9 +2715,6 @@ pub struct Models<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Models<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
     ///
     /// `DELETE /models/{model}` (operationId `deleteModel`).
@@ -2792,13 +2722,12 @@ impl<'a> Models<'a> {
         &self,
         model: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeleteModelResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/models/{}", crate ::runtime::encode_path_segment(model)
-                    ),
+                    ["/models/", crate::runtime::encode_path_segment(model).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -2808,8 +2737,7 @@ impl<'a> Models<'a> {
     pub fn list(
         &self,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ListModelsResponse>> {
-        self.client()
-            .call(crate::runtime::Request::new(::reqwest::Method::GET, "/models"))
+        self.client.call(crate::runtime::Request::new(::reqwest::Method::GET, "/models"))
     }
     /// Retrieves a model instance, providing basic information about the model such as the owner and permissioning.
     ///
@@ -2818,13 +2746,12 @@ impl<'a> Models<'a> {
         &self,
         model: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Model>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/models/{}", crate ::runtime::encode_path_segment(model)
-                    ),
+                    ["/models/", crate::runtime::encode_path_segment(model).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -2835,9 +2762,6 @@ pub struct Moderations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Moderations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Classifies if text and/or image inputs are potentially harmful. Learn
     /// more in the [moderation guide](https://platform.openai.com/docs/guides/moderation).
     ///
@@ -2848,7 +2772,7 @@ impl<'a> Moderations<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::CreateModerationResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/moderations")
                     .json(&body),
@@ -2861,85 +2785,82 @@ pub struct Organization<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Organization<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.admin_api_keys` resource.
     pub fn admin_api_keys(&self) -> OrganizationAdminApiKeys<'_> {
         OrganizationAdminApiKeys {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.audit_logs` resource.
     pub fn audit_logs(&self) -> OrganizationAuditLogs<'_> {
         OrganizationAuditLogs {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.certificates` resource.
     pub fn certificates(&self) -> OrganizationCertificates<'_> {
         OrganizationCertificates {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.costs` resource.
     pub fn costs(&self) -> OrganizationCosts<'_> {
         OrganizationCosts {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.data_retention` resource.
     pub fn data_retention(&self) -> OrganizationDataRetention<'_> {
         OrganizationDataRetention {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.groups` resource.
     pub fn groups(&self) -> OrganizationGroups<'_> {
         OrganizationGroups {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.invites` resource.
     pub fn invites(&self) -> OrganizationInvites<'_> {
         OrganizationInvites {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects` resource.
     pub fn projects(&self) -> OrganizationProjects<'_> {
         OrganizationProjects {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.roles` resource.
     pub fn roles(&self) -> OrganizationRoles<'_> {
         OrganizationRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.spend_alerts` resource.
     pub fn spend_alerts(&self) -> OrganizationSpendAlerts<'_> {
         OrganizationSpendAlerts {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.spend_limit` resource.
     pub fn spend_limit(&self) -> OrganizationSpendLimit<'_> {
         OrganizationSpendLimit {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage` resource.
     pub fn usage(&self) -> OrganizationUsage<'_> {
         OrganizationUsage {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.users` resource.
     pub fn users(&self) -> OrganizationUsers<'_> {
         OrganizationUsers {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -2949,9 +2870,6 @@ pub struct OrganizationAdminApiKeys<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationAdminApiKeys<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an organization admin API key
     ///
     /// Create a new admin-level API key for the organization.
@@ -2963,7 +2881,7 @@ impl<'a> OrganizationAdminApiKeys<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::AdminApiKeyCreateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -2983,14 +2901,15 @@ impl<'a> OrganizationAdminApiKeys<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::AdminApiKeysDeleteResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/admin_api_keys/{}", crate
-                        ::runtime::encode_path_segment(key_id)
-                    ),
+                    [
+                        "/organization/admin_api_keys/",
+                        crate::runtime::encode_path_segment(key_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3003,7 +2922,7 @@ impl<'a> OrganizationAdminApiKeys<'a> {
         &self,
         params: crate::types::AdminApiKeysListParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AdminApiKey>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3023,14 +2942,15 @@ impl<'a> OrganizationAdminApiKeys<'a> {
         &self,
         key_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AdminApiKey>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/admin_api_keys/{}", crate
-                        ::runtime::encode_path_segment(key_id)
-                    ),
+                    [
+                        "/organization/admin_api_keys/",
+                        crate::runtime::encode_path_segment(key_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3041,9 +2961,6 @@ pub struct OrganizationAuditLogs<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationAuditLogs<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// List user actions and configuration changes within this organization.
     ///
     /// `GET /organization/audit_logs` (operationId `list-audit-logs`).
@@ -3051,7 +2968,7 @@ impl<'a> OrganizationAuditLogs<'a> {
         &self,
         params: crate::types::ListAuditLogsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AuditLog>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3076,19 +2993,16 @@ pub struct OrganizationCertificates<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationCertificates<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.certificates.activate` resource.
     pub fn activate(&self) -> OrganizationCertificatesActivate<'_> {
         OrganizationCertificatesActivate {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.certificates.deactivate` resource.
     pub fn deactivate(&self) -> OrganizationCertificatesDeactivate<'_> {
         OrganizationCertificatesDeactivate {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Upload a certificate to the organization. This does **not** automatically activate the certificate.
@@ -3100,7 +3014,7 @@ impl<'a> OrganizationCertificates<'a> {
         &self,
         body: crate::types::UploadCertificateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Certificate>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3120,14 +3034,15 @@ impl<'a> OrganizationCertificates<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteCertificateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/certificates/{}", crate
-                        ::runtime::encode_path_segment(certificate_id)
-                    ),
+                    [
+                        "/organization/certificates/",
+                        crate::runtime::encode_path_segment(certificate_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3140,7 +3055,7 @@ impl<'a> OrganizationCertificates<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::OrganizationCertificate>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3161,14 +3076,15 @@ impl<'a> OrganizationCertificates<'a> {
         certificate_id: &str,
         params: crate::types::GetCertificateParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Certificate>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/certificates/{}", crate
-                            ::runtime::encode_path_segment(certificate_id)
-                        ),
+                        [
+                            "/organization/certificates/",
+                            crate::runtime::encode_path_segment(certificate_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .query_param("include", &params.include),
             )
@@ -3181,14 +3097,15 @@ impl<'a> OrganizationCertificates<'a> {
         certificate_id: &str,
         body: crate::types::ModifyCertificateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Certificate>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/certificates/{}", crate
-                            ::runtime::encode_path_segment(certificate_id)
-                        ),
+                        [
+                            "/organization/certificates/",
+                            crate::runtime::encode_path_segment(certificate_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -3200,9 +3117,6 @@ pub struct OrganizationCertificatesActivate<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationCertificatesActivate<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Activate certificates at the organization level.
     ///
     /// You can atomically and idempotently activate up to 10 certificates at a time.
@@ -3214,7 +3128,7 @@ impl<'a> OrganizationCertificatesActivate<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationCertificateActivationResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3230,9 +3144,6 @@ pub struct OrganizationCertificatesDeactivate<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationCertificatesDeactivate<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Deactivate certificates at the organization level.
     ///
     /// You can atomically and idempotently deactivate up to 10 certificates at a time.
@@ -3244,7 +3155,7 @@ impl<'a> OrganizationCertificatesDeactivate<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationCertificateDeactivationResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3260,9 +3171,6 @@ pub struct OrganizationCosts<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationCosts<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get costs details for the organization.
     ///
     /// `GET /organization/costs` (operationId `usage-costs`).
@@ -3270,7 +3178,7 @@ impl<'a> OrganizationCosts<'a> {
         &self,
         params: crate::types::UsageCostsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3293,9 +3201,6 @@ pub struct OrganizationDataRetention<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationDataRetention<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Updates organization data retention controls.
     ///
     /// `POST /organization/data_retention` (operationId `update-organization-data-retention`).
@@ -3305,7 +3210,7 @@ impl<'a> OrganizationDataRetention<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationDataRetention>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3322,7 +3227,7 @@ impl<'a> OrganizationDataRetention<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationDataRetention>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
@@ -3337,19 +3242,16 @@ pub struct OrganizationGroups<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationGroups<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.groups.roles` resource.
     pub fn roles(&self) -> OrganizationGroupsRoles<'_> {
         OrganizationGroupsRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.groups.users` resource.
     pub fn users(&self) -> OrganizationGroupsUsers<'_> {
         OrganizationGroupsUsers {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Creates a new group in the organization.
@@ -3359,7 +3261,7 @@ impl<'a> OrganizationGroups<'a> {
         &self,
         body: crate::types::CreateGroupBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3375,14 +3277,15 @@ impl<'a> OrganizationGroups<'a> {
         &self,
         group_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupDeletedResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/groups/{}", crate
-                        ::runtime::encode_path_segment(group_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3393,7 +3296,7 @@ impl<'a> OrganizationGroups<'a> {
         &self,
         params: crate::types::ListGroupsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::GroupResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3411,14 +3314,15 @@ impl<'a> OrganizationGroups<'a> {
         &self,
         group_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/groups/{}", crate
-                        ::runtime::encode_path_segment(group_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3432,14 +3336,15 @@ impl<'a> OrganizationGroups<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::GroupResourceWithSuccess>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/groups/{}", crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -3451,9 +3356,6 @@ pub struct OrganizationGroupsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationGroupsRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Assigns an organization role to a group within the organization.
     ///
     /// `POST /organization/groups/{group_id}/roles` (operationId `assign-group-role`).
@@ -3462,14 +3364,16 @@ impl<'a> OrganizationGroupsRoles<'a> {
         group_id: &str,
         body: crate::types::PublicAssignOrganizationGroupRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupRoleAssignment>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/groups/{}/roles", crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -3484,15 +3388,17 @@ impl<'a> OrganizationGroupsRoles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedRoleAssignmentResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/groups/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3504,14 +3410,16 @@ impl<'a> OrganizationGroupsRoles<'a> {
         group_id: &str,
         params: crate::types::ListGroupRoleAssignmentsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/groups/{}/roles", crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -3526,15 +3434,17 @@ impl<'a> OrganizationGroupsRoles<'a> {
         group_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/groups/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3545,9 +3455,6 @@ pub struct OrganizationGroupsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationGroupsUsers<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Adds a user to a group.
     ///
     /// `POST /organization/groups/{group_id}/users` (operationId `add-group-user`).
@@ -3556,14 +3463,16 @@ impl<'a> OrganizationGroupsUsers<'a> {
         group_id: &str,
         body: crate::types::CreateGroupUserBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupUserAssignment>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/groups/{}/users", crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/users",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -3578,15 +3487,17 @@ impl<'a> OrganizationGroupsUsers<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::GroupUserDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/groups/{}/users/{}", crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3598,14 +3509,16 @@ impl<'a> OrganizationGroupsUsers<'a> {
         group_id: &str,
         params: crate::types::ListGroupUsersParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::GroupUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/groups/{}/users", crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/users",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -3620,15 +3533,17 @@ impl<'a> OrganizationGroupsUsers<'a> {
         group_id: &str,
         user_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupMemberUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/groups/{}/users/{}", crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3639,9 +3554,6 @@ pub struct OrganizationInvites<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationInvites<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization.
     ///
     /// `POST /organization/invites` (operationId `inviteUser`).
@@ -3649,7 +3561,7 @@ impl<'a> OrganizationInvites<'a> {
         &self,
         body: crate::types::InviteRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Invite>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3665,14 +3577,15 @@ impl<'a> OrganizationInvites<'a> {
         &self,
         invite_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::InviteDeleteResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/invites/{}", crate
-                        ::runtime::encode_path_segment(invite_id)
-                    ),
+                    [
+                        "/organization/invites/",
+                        crate::runtime::encode_path_segment(invite_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3683,7 +3596,7 @@ impl<'a> OrganizationInvites<'a> {
         &self,
         params: crate::types::ListInvitesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Invite>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3700,14 +3613,15 @@ impl<'a> OrganizationInvites<'a> {
         &self,
         invite_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Invite>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/invites/{}", crate
-                        ::runtime::encode_path_segment(invite_id)
-                    ),
+                    [
+                        "/organization/invites/",
+                        crate::runtime::encode_path_segment(invite_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3718,31 +3632,28 @@ pub struct OrganizationProjects<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjects<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.projects.api_keys` resource.
     pub fn api_keys(&self) -> OrganizationProjectsApiKeys<'_> {
         OrganizationProjectsApiKeys {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.certificates` resource.
     pub fn certificates(&self) -> OrganizationProjectsCertificates<'_> {
         OrganizationProjectsCertificates {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.data_retention` resource.
     pub fn data_retention(&self) -> OrganizationProjectsDataRetention<'_> {
         OrganizationProjectsDataRetention {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.groups` resource.
     pub fn groups(&self) -> OrganizationProjectsGroups<'_> {
         OrganizationProjectsGroups {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.hosted_tool_permissions` resource.
@@ -3750,43 +3661,43 @@ impl<'a> OrganizationProjects<'a> {
         &self,
     ) -> OrganizationProjectsHostedToolPermissions<'_> {
         OrganizationProjectsHostedToolPermissions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.model_permissions` resource.
     pub fn model_permissions(&self) -> OrganizationProjectsModelPermissions<'_> {
         OrganizationProjectsModelPermissions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.rate_limits` resource.
     pub fn rate_limits(&self) -> OrganizationProjectsRateLimits<'_> {
         OrganizationProjectsRateLimits {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.service_accounts` resource.
     pub fn service_accounts(&self) -> OrganizationProjectsServiceAccounts<'_> {
         OrganizationProjectsServiceAccounts {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.spend_alerts` resource.
     pub fn spend_alerts(&self) -> OrganizationProjectsSpendAlerts<'_> {
         OrganizationProjectsSpendAlerts {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.spend_limit` resource.
     pub fn spend_limit(&self) -> OrganizationProjectsSpendLimit<'_> {
         OrganizationProjectsSpendLimit {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.users` resource.
     pub fn users(&self) -> OrganizationProjectsUsers<'_> {
         OrganizationProjectsUsers {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Archives a project in the organization. Archived projects cannot be used or updated.
@@ -3796,14 +3707,16 @@ impl<'a> OrganizationProjects<'a> {
         &self,
         project_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Project>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/organization/projects/{}/archive", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/archive",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3814,7 +3727,7 @@ impl<'a> OrganizationProjects<'a> {
         &self,
         body: crate::types::ProjectCreateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Project>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -3830,7 +3743,7 @@ impl<'a> OrganizationProjects<'a> {
         &self,
         params: crate::types::ListProjectsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Project>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -3848,14 +3761,15 @@ impl<'a> OrganizationProjects<'a> {
         &self,
         project_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Project>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3867,14 +3781,15 @@ impl<'a> OrganizationProjects<'a> {
         project_id: &str,
         body: crate::types::ProjectUpdateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Project>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -3886,9 +3801,6 @@ pub struct OrganizationProjectsApiKeys<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsApiKeys<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Deletes an API key from the project.
     ///
     /// Returns confirmation of the key deletion, or an error if the key belonged to
@@ -3902,15 +3814,17 @@ impl<'a> OrganizationProjectsApiKeys<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectApiKeyDeleteResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/api_keys/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(api_key_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/api_keys/",
+                        crate::runtime::encode_path_segment(api_key_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3922,14 +3836,16 @@ impl<'a> OrganizationProjectsApiKeys<'a> {
         project_id: &str,
         params: crate::types::ListProjectApiKeysParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ProjectApiKey>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/api_keys", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/api_keys",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -3944,15 +3860,17 @@ impl<'a> OrganizationProjectsApiKeys<'a> {
         project_id: &str,
         api_key_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectApiKey>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/api_keys/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(api_key_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/api_keys/",
+                        crate::runtime::encode_path_segment(api_key_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -3963,19 +3881,16 @@ pub struct OrganizationProjectsCertificates<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsCertificates<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.projects.certificates.activate` resource.
     pub fn activate(&self) -> OrganizationProjectsCertificatesActivate<'_> {
         OrganizationProjectsCertificatesActivate {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.projects.certificates.deactivate` resource.
     pub fn deactivate(&self) -> OrganizationProjectsCertificatesDeactivate<'_> {
         OrganizationProjectsCertificatesDeactivate {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// List certificates for this project.
@@ -3988,14 +3903,16 @@ impl<'a> OrganizationProjectsCertificates<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::OrganizationProjectCertificate>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/certificates", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/certificates",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -4009,9 +3926,6 @@ pub struct OrganizationProjectsCertificatesActivate<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsCertificatesActivate<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Activate certificates at the project level.
     ///
     /// You can atomically and idempotently activate up to 10 certificates at a time.
@@ -4026,14 +3940,16 @@ impl<'a> OrganizationProjectsCertificatesActivate<'a> {
             crate::types::OrganizationProjectCertificateActivationResponse,
         >,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/certificates/activate", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/certificates/activate",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4045,9 +3961,6 @@ pub struct OrganizationProjectsCertificatesDeactivate<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsCertificatesDeactivate<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Deactivate certificates at the project level. You can atomically and
     /// idempotently deactivate up to 10 certificates at a time.
     ///
@@ -4061,14 +3974,16 @@ impl<'a> OrganizationProjectsCertificatesDeactivate<'a> {
             crate::types::OrganizationProjectCertificateDeactivationResponse,
         >,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/certificates/deactivate", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/certificates/deactivate",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4080,9 +3995,6 @@ pub struct OrganizationProjectsDataRetention<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsDataRetention<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Retrieves project data retention controls.
     ///
     /// `GET /organization/projects/{project_id}/data_retention` (operationId `retrieve-project-data-retention`).
@@ -4090,14 +4002,16 @@ impl<'a> OrganizationProjectsDataRetention<'a> {
         &self,
         project_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectDataRetention>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/data_retention", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/data_retention",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4109,14 +4023,16 @@ impl<'a> OrganizationProjectsDataRetention<'a> {
         project_id: &str,
         body: crate::types::UpdateProjectDataRetentionBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectDataRetention>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/data_retention", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/data_retention",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4128,9 +4044,6 @@ pub struct OrganizationProjectsGroups<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsGroups<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Grants a group access to a project.
     ///
     /// `POST /organization/projects/{project_id}/groups` (operationId `add-project-group`).
@@ -4139,14 +4052,16 @@ impl<'a> OrganizationProjectsGroups<'a> {
         project_id: &str,
         body: crate::types::InviteProjectGroupBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectGroup>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/groups", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/groups",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4161,15 +4076,17 @@ impl<'a> OrganizationProjectsGroups<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectGroupDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/groups/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(group_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4181,14 +4098,16 @@ impl<'a> OrganizationProjectsGroups<'a> {
         project_id: &str,
         params: crate::types::ListProjectGroupsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ProjectGroup>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/groups", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/groups",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -4204,15 +4123,17 @@ impl<'a> OrganizationProjectsGroups<'a> {
         group_id: &str,
         params: crate::types::RetrieveProjectGroupParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectGroup>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/groups/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .query_param("group_type", &params.group_type),
             )
@@ -4224,9 +4145,6 @@ pub struct OrganizationProjectsHostedToolPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsHostedToolPermissions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns hosted tool permissions for a project.
     ///
     /// `GET /organization/projects/{project_id}/hosted_tool_permissions` (operationId `retrieve-project-hosted-tool-permissions`).
@@ -4236,14 +4154,16 @@ impl<'a> OrganizationProjectsHostedToolPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectHostedToolPermissions>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/hosted_tool_permissions", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/hosted_tool_permissions",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4257,14 +4177,16 @@ impl<'a> OrganizationProjectsHostedToolPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectHostedToolPermissions>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/hosted_tool_permissions", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/hosted_tool_permissions",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4276,9 +4198,6 @@ pub struct OrganizationProjectsModelPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsModelPermissions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Deletes model permissions for a project.
     ///
     /// `DELETE /organization/projects/{project_id}/model_permissions` (operationId `delete-project-model-permissions`).
@@ -4288,14 +4207,16 @@ impl<'a> OrganizationProjectsModelPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectModelPermissionsDeleteResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/model_permissions", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/model_permissions",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4308,14 +4229,16 @@ impl<'a> OrganizationProjectsModelPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectModelPermissions>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/model_permissions", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/model_permissions",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4329,14 +4252,16 @@ impl<'a> OrganizationProjectsModelPermissions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectModelPermissions>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/model_permissions", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/model_permissions",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4348,9 +4273,6 @@ pub struct OrganizationProjectsRateLimits<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsRateLimits<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns the rate limits per model for a project.
     ///
     /// `GET /organization/projects/{project_id}/rate_limits` (operationId `list-project-rate-limits`).
@@ -4359,14 +4281,16 @@ impl<'a> OrganizationProjectsRateLimits<'a> {
         project_id: &str,
         params: crate::types::ListProjectRateLimitsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ProjectRateLimit>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/rate_limits", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/rate_limits",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -4382,15 +4306,17 @@ impl<'a> OrganizationProjectsRateLimits<'a> {
         rate_limit_id: &str,
         body: crate::types::ProjectRateLimitUpdateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectRateLimit>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/rate_limits/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(rate_limit_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/rate_limits/",
+                            crate::runtime::encode_path_segment(rate_limit_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4402,9 +4328,6 @@ pub struct OrganizationProjectsServiceAccounts<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsServiceAccounts<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates an API key for a service account in the project.
     ///
     /// `POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys` (operationId `CreateanAPIkeyforaserviceaccount`).
@@ -4416,15 +4339,19 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ServiceAccountApiKeyBody>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/service_accounts/{}/api_keys",
-                            crate ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(service_account_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/service_accounts/",
+                            crate::runtime::encode_path_segment(service_account_id)
+                                .as_str(),
+                            "/api_keys",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4439,14 +4366,16 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectServiceAccountCreateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/service_accounts", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/service_accounts",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4464,15 +4393,17 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectServiceAccountDeleteResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/service_accounts/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(service_account_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/service_accounts/",
+                        crate::runtime::encode_path_segment(service_account_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4486,14 +4417,16 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::ProjectServiceAccount>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/service_accounts", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/service_accounts",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after),
@@ -4509,15 +4442,17 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectServiceAccount>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/service_accounts/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(service_account_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/service_accounts/",
+                        crate::runtime::encode_path_segment(service_account_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4532,15 +4467,18 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectServiceAccount>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/service_accounts/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(service_account_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/service_accounts/",
+                            crate::runtime::encode_path_segment(service_account_id)
+                                .as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4552,9 +4490,6 @@ pub struct OrganizationProjectsSpendAlerts<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsSpendAlerts<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a project spend alert.
     ///
     /// `POST /organization/projects/{project_id}/spend_alerts` (operationId `create-project-spend-alert`).
@@ -4563,14 +4498,16 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
         project_id: &str,
         body: crate::types::CreateSpendAlertBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectSpendAlert>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/spend_alerts", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/spend_alerts",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4585,15 +4522,17 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectSpendAlertDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/spend_alerts/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(alert_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/spend_alerts/",
+                        crate::runtime::encode_path_segment(alert_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4605,14 +4544,16 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
         project_id: &str,
         params: crate::types::ListProjectSpendAlertsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ProjectSpendAlert>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/spend_alerts", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/spend_alerts",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -4628,15 +4569,17 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
         project_id: &str,
         alert_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectSpendAlert>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/spend_alerts/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(alert_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/spend_alerts/",
+                        crate::runtime::encode_path_segment(alert_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4649,15 +4592,17 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
         alert_id: &str,
         body: crate::types::CreateSpendAlertBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectSpendAlert>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/spend_alerts/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(alert_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/spend_alerts/",
+                            crate::runtime::encode_path_segment(alert_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4669,9 +4614,6 @@ pub struct OrganizationProjectsSpendLimit<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsSpendLimit<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Delete a project's hard spend limit.
     ///
     /// `DELETE /organization/projects/{project_id}/spend_limit` (operationId `Deleteprojectspendlimit`).
@@ -4681,14 +4623,16 @@ impl<'a> OrganizationProjectsSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectSpendLimitDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/spend_limit", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/spend_limit",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4701,14 +4645,16 @@ impl<'a> OrganizationProjectsSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectSpendLimitResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/spend_limit", crate
-                        ::runtime::encode_path_segment(project_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/spend_limit",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4722,14 +4668,16 @@ impl<'a> OrganizationProjectsSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectSpendLimitResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/spend_limit", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/spend_limit",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4741,9 +4689,6 @@ pub struct OrganizationProjectsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationProjectsUsers<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Adds a user to the project. Users must already be members of the organization to be added to a project.
     ///
     /// `POST /organization/projects/{project_id}/users` (operationId `create-project-user`).
@@ -4752,14 +4697,16 @@ impl<'a> OrganizationProjectsUsers<'a> {
         project_id: &str,
         body: crate::types::ProjectUserCreateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/users", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/users",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4777,15 +4724,17 @@ impl<'a> OrganizationProjectsUsers<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::ProjectUserDeleteResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/projects/{}/users/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4797,14 +4746,16 @@ impl<'a> OrganizationProjectsUsers<'a> {
         project_id: &str,
         params: crate::types::ListProjectUsersParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ProjectUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/projects/{}/users", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/users",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after),
@@ -4818,15 +4769,17 @@ impl<'a> OrganizationProjectsUsers<'a> {
         project_id: &str,
         user_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/projects/{}/users/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4839,15 +4792,17 @@ impl<'a> OrganizationProjectsUsers<'a> {
         user_id: &str,
         body: crate::types::ProjectUserUpdateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ProjectUser>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/projects/{}/users/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/organization/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4859,9 +4814,6 @@ pub struct OrganizationRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a custom role for the organization.
     ///
     /// `POST /organization/roles` (operationId `create-role`).
@@ -4869,7 +4821,7 @@ impl<'a> OrganizationRoles<'a> {
         &self,
         body: crate::types::PublicCreateOrganizationRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -4885,14 +4837,15 @@ impl<'a> OrganizationRoles<'a> {
         &self,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RoleDeletedResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/roles/{}", crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4903,7 +4856,7 @@ impl<'a> OrganizationRoles<'a> {
         &self,
         params: crate::types::ListRolesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -4921,14 +4874,15 @@ impl<'a> OrganizationRoles<'a> {
         &self,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/roles/{}", crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -4940,14 +4894,15 @@ impl<'a> OrganizationRoles<'a> {
         role_id: &str,
         body: crate::types::PublicUpdateOrganizationRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/roles/{}", crate
-                            ::runtime::encode_path_segment(role_id)
-                        ),
+                        [
+                            "/organization/roles/",
+                            crate::runtime::encode_path_segment(role_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -4959,9 +4914,6 @@ pub struct OrganizationSpendAlerts<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationSpendAlerts<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates an organization spend alert.
     ///
     /// `POST /organization/spend_alerts` (operationId `create-organization-spend-alert`).
@@ -4971,7 +4923,7 @@ impl<'a> OrganizationSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendAlert>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -4989,14 +4941,15 @@ impl<'a> OrganizationSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendAlertDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/spend_alerts/{}", crate
-                        ::runtime::encode_path_segment(alert_id)
-                    ),
+                    [
+                        "/organization/spend_alerts/",
+                        crate::runtime::encode_path_segment(alert_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5009,7 +4962,7 @@ impl<'a> OrganizationSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::OrganizationSpendAlert>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5030,14 +4983,15 @@ impl<'a> OrganizationSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendAlert>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/spend_alerts/{}", crate
-                        ::runtime::encode_path_segment(alert_id)
-                    ),
+                    [
+                        "/organization/spend_alerts/",
+                        crate::runtime::encode_path_segment(alert_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5051,14 +5005,15 @@ impl<'a> OrganizationSpendAlerts<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendAlert>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/spend_alerts/{}", crate
-                            ::runtime::encode_path_segment(alert_id)
-                        ),
+                        [
+                            "/organization/spend_alerts/",
+                            crate::runtime::encode_path_segment(alert_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5070,9 +5025,6 @@ pub struct OrganizationSpendLimit<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationSpendLimit<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create or replace the organization's hard spend limit.
     ///
     /// `POST /organization/spend_limit` (operationId `Updateorganizationspendlimit`).
@@ -5082,7 +5034,7 @@ impl<'a> OrganizationSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendLimitResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -5099,7 +5051,7 @@ impl<'a> OrganizationSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendLimitDeletedResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
@@ -5115,7 +5067,7 @@ impl<'a> OrganizationSpendLimit<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::OrganizationSpendLimitResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
@@ -5130,19 +5082,16 @@ pub struct OrganizationUsage<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsage<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.usage.audio_speeches` resource.
     pub fn audio_speeches(&self) -> OrganizationUsageAudioSpeeches<'_> {
         OrganizationUsageAudioSpeeches {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.audio_transcriptions` resource.
     pub fn audio_transcriptions(&self) -> OrganizationUsageAudioTranscriptions<'_> {
         OrganizationUsageAudioTranscriptions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.code_interpreter_sessions` resource.
@@ -5150,49 +5099,49 @@ impl<'a> OrganizationUsage<'a> {
         &self,
     ) -> OrganizationUsageCodeInterpreterSessions<'_> {
         OrganizationUsageCodeInterpreterSessions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.completions` resource.
     pub fn completions(&self) -> OrganizationUsageCompletions<'_> {
         OrganizationUsageCompletions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.embeddings` resource.
     pub fn embeddings(&self) -> OrganizationUsageEmbeddings<'_> {
         OrganizationUsageEmbeddings {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.file_search_calls` resource.
     pub fn file_search_calls(&self) -> OrganizationUsageFileSearchCalls<'_> {
         OrganizationUsageFileSearchCalls {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.images` resource.
     pub fn images(&self) -> OrganizationUsageImages<'_> {
         OrganizationUsageImages {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.moderations` resource.
     pub fn moderations(&self) -> OrganizationUsageModerations<'_> {
         OrganizationUsageModerations {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.vector_stores` resource.
     pub fn vector_stores(&self) -> OrganizationUsageVectorStores<'_> {
         OrganizationUsageVectorStores {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `organization.usage.web_search_calls` resource.
     pub fn web_search_calls(&self) -> OrganizationUsageWebSearchCalls<'_> {
         OrganizationUsageWebSearchCalls {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -5202,9 +5151,6 @@ pub struct OrganizationUsageAudioSpeeches<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageAudioSpeeches<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get audio speeches usage details for the organization.
     ///
     /// `GET /organization/usage/audio_speeches` (operationId `usage-audio-speeches`).
@@ -5212,7 +5158,7 @@ impl<'a> OrganizationUsageAudioSpeeches<'a> {
         &self,
         params: crate::types::UsageAudioSpeechesParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5237,9 +5183,6 @@ pub struct OrganizationUsageAudioTranscriptions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageAudioTranscriptions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get audio transcriptions usage details for the organization.
     ///
     /// `GET /organization/usage/audio_transcriptions` (operationId `usage-audio-transcriptions`).
@@ -5247,7 +5190,7 @@ impl<'a> OrganizationUsageAudioTranscriptions<'a> {
         &self,
         params: crate::types::UsageAudioTranscriptionsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5272,9 +5215,6 @@ pub struct OrganizationUsageCodeInterpreterSessions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageCodeInterpreterSessions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get code interpreter sessions usage details for the organization.
     ///
     /// `GET /organization/usage/code_interpreter_sessions` (operationId `usage-code-interpreter-sessions`).
@@ -5282,7 +5222,7 @@ impl<'a> OrganizationUsageCodeInterpreterSessions<'a> {
         &self,
         params: crate::types::UsageCodeInterpreterSessionsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5304,9 +5244,6 @@ pub struct OrganizationUsageCompletions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageCompletions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get completions usage details for the organization.
     ///
     /// `GET /organization/usage/completions` (operationId `usage-completions`).
@@ -5314,7 +5251,7 @@ impl<'a> OrganizationUsageCompletions<'a> {
         &self,
         params: crate::types::UsageCompletionsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5340,9 +5277,6 @@ pub struct OrganizationUsageEmbeddings<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageEmbeddings<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get embeddings usage details for the organization.
     ///
     /// `GET /organization/usage/embeddings` (operationId `usage-embeddings`).
@@ -5350,7 +5284,7 @@ impl<'a> OrganizationUsageEmbeddings<'a> {
         &self,
         params: crate::types::UsageEmbeddingsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5375,9 +5309,6 @@ pub struct OrganizationUsageFileSearchCalls<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageFileSearchCalls<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get file search calls usage details for the organization.
     ///
     /// `GET /organization/usage/file_search_calls` (operationId `usage-file-search-calls`).
@@ -5385,7 +5316,7 @@ impl<'a> OrganizationUsageFileSearchCalls<'a> {
         &self,
         params: crate::types::UsageFileSearchCallsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5410,9 +5341,6 @@ pub struct OrganizationUsageImages<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageImages<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get images usage details for the organization.
     ///
     /// `GET /organization/usage/images` (operationId `usage-images`).
@@ -5420,7 +5348,7 @@ impl<'a> OrganizationUsageImages<'a> {
         &self,
         params: crate::types::UsageImagesParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5447,9 +5375,6 @@ pub struct OrganizationUsageModerations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageModerations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get moderations usage details for the organization.
     ///
     /// `GET /organization/usage/moderations` (operationId `usage-moderations`).
@@ -5457,7 +5382,7 @@ impl<'a> OrganizationUsageModerations<'a> {
         &self,
         params: crate::types::UsageModerationsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5482,9 +5407,6 @@ pub struct OrganizationUsageVectorStores<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageVectorStores<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get vector stores usage details for the organization.
     ///
     /// `GET /organization/usage/vector_stores` (operationId `usage-vector-stores`).
@@ -5492,7 +5414,7 @@ impl<'a> OrganizationUsageVectorStores<'a> {
         &self,
         params: crate::types::UsageVectorStoresParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5514,9 +5436,6 @@ pub struct OrganizationUsageWebSearchCalls<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsageWebSearchCalls<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Get web search calls usage details for the organization.
     ///
     /// `GET /organization/usage/web_search_calls` (operationId `usage-web-search-calls`).
@@ -5524,7 +5443,7 @@ impl<'a> OrganizationUsageWebSearchCalls<'a> {
         &self,
         params: crate::types::UsageWebSearchCallsParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UsageResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5550,13 +5469,10 @@ pub struct OrganizationUsers<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsers<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `organization.users.roles` resource.
     pub fn roles(&self) -> OrganizationUsersRoles<'_> {
         OrganizationUsersRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Deletes a user from the organization.
@@ -5566,14 +5482,15 @@ impl<'a> OrganizationUsers<'a> {
         &self,
         user_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UserDeleteResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/users/{}", crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5584,7 +5501,7 @@ impl<'a> OrganizationUsers<'a> {
         &self,
         params: crate::types::ListUsersParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::User>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
@@ -5602,14 +5519,15 @@ impl<'a> OrganizationUsers<'a> {
         &self,
         user_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::User>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/users/{}", crate
-                        ::runtime::encode_path_segment(user_id)
-                    ),
+                    [
+                        "/organization/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5621,14 +5539,15 @@ impl<'a> OrganizationUsers<'a> {
         user_id: &str,
         body: crate::types::UserRoleUpdateRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::User>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/users/{}", crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/organization/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5640,9 +5559,6 @@ pub struct OrganizationUsersRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> OrganizationUsersRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Assigns an organization role to a user within the organization.
     ///
     /// `POST /organization/users/{user_id}/roles` (operationId `assign-user-role`).
@@ -5651,14 +5567,16 @@ impl<'a> OrganizationUsersRoles<'a> {
         user_id: &str,
         body: crate::types::PublicAssignOrganizationGroupRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UserRoleAssignment>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/organization/users/{}/roles", crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/organization/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5673,15 +5591,17 @@ impl<'a> OrganizationUsersRoles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedRoleAssignmentResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/organization/users/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(user_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5693,14 +5613,16 @@ impl<'a> OrganizationUsersRoles<'a> {
         user_id: &str,
         params: crate::types::ListUserRoleAssignmentsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/organization/users/{}/roles", crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/organization/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -5715,15 +5637,17 @@ impl<'a> OrganizationUsersRoles<'a> {
         user_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/organization/users/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(user_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/organization/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5734,25 +5658,22 @@ pub struct Projects<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Projects<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `projects.groups` resource.
     pub fn groups(&self) -> ProjectsGroups<'_> {
         ProjectsGroups {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `projects.roles` resource.
     pub fn roles(&self) -> ProjectsRoles<'_> {
         ProjectsRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `projects.users` resource.
     pub fn users(&self) -> ProjectsUsers<'_> {
         ProjectsUsers {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -5762,13 +5683,10 @@ pub struct ProjectsGroups<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ProjectsGroups<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `projects.groups.roles` resource.
     pub fn roles(&self) -> ProjectsGroupsRoles<'_> {
         ProjectsGroupsRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -5778,9 +5696,6 @@ pub struct ProjectsGroupsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ProjectsGroupsRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Assigns a project role to a group within a project.
     ///
     /// `POST /projects/{project_id}/groups/{group_id}/roles` (operationId `assign-project-group-role`).
@@ -5790,15 +5705,18 @@ impl<'a> ProjectsGroupsRoles<'a> {
         group_id: &str,
         body: crate::types::PublicAssignOrganizationGroupRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::GroupRoleAssignment>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/projects/{}/groups/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5814,16 +5732,19 @@ impl<'a> ProjectsGroupsRoles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedRoleAssignmentResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/projects/{}/groups/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5836,15 +5757,18 @@ impl<'a> ProjectsGroupsRoles<'a> {
         group_id: &str,
         params: crate::types::ListProjectGroupRoleAssignmentsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/projects/{}/groups/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(group_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/groups/",
+                            crate::runtime::encode_path_segment(group_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -5860,16 +5784,19 @@ impl<'a> ProjectsGroupsRoles<'a> {
         group_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/projects/{}/groups/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(group_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/groups/",
+                        crate::runtime::encode_path_segment(group_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5880,9 +5807,6 @@ pub struct ProjectsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ProjectsRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Creates a custom role for a project.
     ///
     /// `POST /projects/{project_id}/roles` (operationId `create-project-role`).
@@ -5891,14 +5815,16 @@ impl<'a> ProjectsRoles<'a> {
         project_id: &str,
         body: crate::types::PublicCreateOrganizationRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/projects/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5911,15 +5837,17 @@ impl<'a> ProjectsRoles<'a> {
         project_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RoleDeletedResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/projects/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5931,14 +5859,16 @@ impl<'a> ProjectsRoles<'a> {
         project_id: &str,
         params: crate::types::ListProjectRolesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/projects/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -5953,15 +5883,17 @@ impl<'a> ProjectsRoles<'a> {
         project_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/projects/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -5974,15 +5906,17 @@ impl<'a> ProjectsRoles<'a> {
         role_id: &str,
         body: crate::types::PublicUpdateOrganizationRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Role>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/projects/{}/roles/{}", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(role_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/roles/",
+                            crate::runtime::encode_path_segment(role_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -5994,13 +5928,10 @@ pub struct ProjectsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ProjectsUsers<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `projects.users.roles` resource.
     pub fn roles(&self) -> ProjectsUsersRoles<'_> {
         ProjectsUsersRoles {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -6010,9 +5941,6 @@ pub struct ProjectsUsersRoles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ProjectsUsersRoles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Assigns a project role to a user within a project.
     ///
     /// `POST /projects/{project_id}/users/{user_id}/roles` (operationId `assign-project-user-role`).
@@ -6022,15 +5950,18 @@ impl<'a> ProjectsUsersRoles<'a> {
         user_id: &str,
         body: crate::types::PublicAssignOrganizationGroupRoleBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UserRoleAssignment>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/projects/{}/users/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6046,16 +5977,19 @@ impl<'a> ProjectsUsersRoles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedRoleAssignmentResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/projects/{}/users/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(user_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6068,15 +6002,18 @@ impl<'a> ProjectsUsersRoles<'a> {
         user_id: &str,
         params: crate::types::ListProjectUserRoleAssignmentsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/projects/{}/users/{}/roles", crate
-                            ::runtime::encode_path_segment(project_id), crate
-                            ::runtime::encode_path_segment(user_id)
-                        ),
+                        [
+                            "/projects/",
+                            crate::runtime::encode_path_segment(project_id).as_str(),
+                            "/users/",
+                            crate::runtime::encode_path_segment(user_id).as_str(),
+                            "/roles",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("after", &params.after)
@@ -6092,16 +6029,19 @@ impl<'a> ProjectsUsersRoles<'a> {
         user_id: &str,
         role_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::AssignedRoleDetails>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/projects/{}/users/{}/roles/{}", crate
-                        ::runtime::encode_path_segment(project_id), crate
-                        ::runtime::encode_path_segment(user_id), crate
-                        ::runtime::encode_path_segment(role_id)
-                    ),
+                    [
+                        "/projects/",
+                        crate::runtime::encode_path_segment(project_id).as_str(),
+                        "/users/",
+                        crate::runtime::encode_path_segment(user_id).as_str(),
+                        "/roles/",
+                        crate::runtime::encode_path_segment(role_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6112,37 +6052,34 @@ pub struct Realtime<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Realtime<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `realtime.calls` resource.
     pub fn calls(&self) -> RealtimeCalls<'_> {
         RealtimeCalls {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `realtime.client_secrets` resource.
     pub fn client_secrets(&self) -> RealtimeClientSecrets<'_> {
         RealtimeClientSecrets {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `realtime.sessions` resource.
     pub fn sessions(&self) -> RealtimeSessions<'_> {
         RealtimeSessions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `realtime.transcription_sessions` resource.
     pub fn transcription_sessions(&self) -> RealtimeTranscriptionSessions<'_> {
         RealtimeTranscriptionSessions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `realtime.translations` resource.
     pub fn translations(&self) -> RealtimeTranslations<'_> {
         RealtimeTranslations {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -6152,9 +6089,6 @@ pub struct RealtimeCalls<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeCalls<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Accept an incoming SIP call and configure the realtime session that will
     /// handle it.
     ///
@@ -6164,14 +6098,16 @@ impl<'a> RealtimeCalls<'a> {
         call_id: &str,
         body: crate::types::RealtimeSessionCreateRequestGa,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/realtime/calls/{}/accept", crate
-                            ::runtime::encode_path_segment(call_id)
-                        ),
+                        [
+                            "/realtime/calls/",
+                            crate::runtime::encode_path_segment(call_id).as_str(),
+                            "/accept",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6187,7 +6123,7 @@ impl<'a> RealtimeCalls<'a> {
         let mut form = crate::runtime::Multipart::new();
         form = form.field("sdp", &body.sdp);
         form = form.field("session", &body.session);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/realtime/calls")
                     .multipart(form),
@@ -6198,14 +6134,16 @@ impl<'a> RealtimeCalls<'a> {
     ///
     /// `POST /realtime/calls/{call_id}/hangup` (operationId `hangup-realtime-call`).
     pub fn hangup(&self, call_id: &str) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/realtime/calls/{}/hangup", crate
-                        ::runtime::encode_path_segment(call_id)
-                    ),
+                    [
+                        "/realtime/calls/",
+                        crate::runtime::encode_path_segment(call_id).as_str(),
+                        "/hangup",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6217,14 +6155,16 @@ impl<'a> RealtimeCalls<'a> {
         call_id: &str,
         body: crate::types::RealtimeCallReferRequest,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/realtime/calls/{}/refer", crate
-                            ::runtime::encode_path_segment(call_id)
-                        ),
+                        [
+                            "/realtime/calls/",
+                            crate::runtime::encode_path_segment(call_id).as_str(),
+                            "/refer",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6237,14 +6177,16 @@ impl<'a> RealtimeCalls<'a> {
         call_id: &str,
         body: crate::types::RealtimeCallRejectRequest,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/realtime/calls/{}/reject", crate
-                            ::runtime::encode_path_segment(call_id)
-                        ),
+                        [
+                            "/realtime/calls/",
+                            crate::runtime::encode_path_segment(call_id).as_str(),
+                            "/reject",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6256,9 +6198,6 @@ pub struct RealtimeClientSecrets<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeClientSecrets<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create a Realtime client secret with an associated session configuration.
     ///
     /// Client secrets are short-lived tokens that can be passed to a client app,
@@ -6280,7 +6219,7 @@ impl<'a> RealtimeClientSecrets<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::RealtimeCreateClientSecretResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6296,9 +6235,6 @@ pub struct RealtimeSessions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeSessions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an ephemeral API token for use in client-side applications with the
     /// Realtime API. Can be configured with the same session parameters as the
     /// `session.update` client event.
@@ -6316,7 +6252,7 @@ impl<'a> RealtimeSessions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::RealtimeSessionCreateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6332,9 +6268,6 @@ pub struct RealtimeTranscriptionSessions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeTranscriptionSessions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an ephemeral API token for use in client-side applications with the
     /// Realtime API specifically for realtime transcriptions.
     /// Can be configured with the same session parameters as the `transcription_session.update` client event.
@@ -6352,7 +6285,7 @@ impl<'a> RealtimeTranscriptionSessions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::RealtimeTranscriptionSessionCreateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6368,13 +6301,10 @@ pub struct RealtimeTranslations<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeTranslations<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `realtime.translations.client_secrets` resource.
     pub fn client_secrets(&self) -> RealtimeTranslationsClientSecrets<'_> {
         RealtimeTranslationsClientSecrets {
-            client: self.client(),
+            client: self.client,
         }
     }
 }
@@ -6384,9 +6314,6 @@ pub struct RealtimeTranslationsClientSecrets<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> RealtimeTranslationsClientSecrets<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create a Realtime translation client secret with an associated translation session configuration.
     ///
     /// Client secrets are short-lived tokens that can be passed to a client app,
@@ -6404,7 +6331,7 @@ impl<'a> RealtimeTranslationsClientSecrets<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::RealtimeTranslationClientSecretCreateResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6420,25 +6347,22 @@ pub struct Responses<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Responses<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `responses.compact` resource.
     pub fn compact(&self) -> ResponsesCompact<'_> {
         ResponsesCompact {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `responses.input_items` resource.
     pub fn input_items(&self) -> ResponsesInputItems<'_> {
         ResponsesInputItems {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `responses.input_tokens` resource.
     pub fn input_tokens(&self) -> ResponsesInputTokens<'_> {
         ResponsesInputTokens {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Cancels a model response with the given ID. Only responses created with
@@ -6450,14 +6374,16 @@ impl<'a> Responses<'a> {
         &self,
         response_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Response>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/responses/{}/cancel", crate
-                        ::runtime::encode_path_segment(response_id)
-                    ),
+                    [
+                        "/responses/",
+                        crate::runtime::encode_path_segment(response_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6474,7 +6400,7 @@ impl<'a> Responses<'a> {
         &self,
         body: crate::types::CreateResponse,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Response>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/responses")
                     .json(&body),
@@ -6495,7 +6421,7 @@ impl<'a> Responses<'a> {
         &self,
         body: crate::types::CreateResponse,
     ) -> crate::runtime::Call<crate::runtime::Sse<crate::types::ResponseStreamEvent>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/responses")
                     .json_with_field(&body, "stream", true),
@@ -6508,14 +6434,15 @@ impl<'a> Responses<'a> {
         &self,
         response_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Empty> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/responses/{}", crate
-                        ::runtime::encode_path_segment(response_id)
-                    ),
+                    [
+                        "/responses/",
+                        crate::runtime::encode_path_segment(response_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6527,14 +6454,15 @@ impl<'a> Responses<'a> {
         response_id: &str,
         params: crate::types::GetResponseParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Response>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/responses/{}", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .query_param("include", &params.include)
                     .query_param("stream", &params.stream)
@@ -6549,9 +6477,6 @@ pub struct ResponsesCompact<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ResponsesCompact<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Compact a conversation. Returns a compacted response object.
     ///
     /// Learn when and how to compact long-running conversations in the [conversation state guide](https://platform.openai.com/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](https://platform.openai.com/docs/guides/conversation-state#compaction-advanced).
@@ -6561,7 +6486,7 @@ impl<'a> ResponsesCompact<'a> {
         &self,
         body: crate::types::CompactResponseMethodPublicBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::CompactResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6577,9 +6502,6 @@ pub struct ResponsesInputItems<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ResponsesInputItems<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns a list of input items for a given response.
     ///
     /// `GET /responses/{response_id}/input_items` (operationId `listInputItems`).
@@ -6588,14 +6510,16 @@ impl<'a> ResponsesInputItems<'a> {
         response_id: &str,
         params: crate::types::ListInputItemsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::ItemResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/responses/{}/input_items", crate
-                            ::runtime::encode_path_segment(response_id)
-                        ),
+                        [
+                            "/responses/",
+                            crate::runtime::encode_path_segment(response_id).as_str(),
+                            "/input_items",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -6610,9 +6534,6 @@ pub struct ResponsesInputTokens<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ResponsesInputTokens<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns input token counts of the request.
     ///
     /// Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
@@ -6622,7 +6543,7 @@ impl<'a> ResponsesInputTokens<'a> {
         &self,
         body: crate::types::TokenCountsBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::TokenCountsResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -6638,13 +6559,10 @@ pub struct Skills<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Skills<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `skills.versions` resource.
     pub fn versions(&self) -> SkillsVersions<'_> {
         SkillsVersions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Download a skill zip bundle by its ID.
@@ -6654,14 +6572,16 @@ impl<'a> Skills<'a> {
         &self,
         skill_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/skills/{}/content", crate
-                        ::runtime::encode_path_segment(skill_id)
-                    ),
+                    [
+                        "/skills/",
+                        crate::runtime::encode_path_segment(skill_id).as_str(),
+                        "/content",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6672,7 +6592,7 @@ impl<'a> Skills<'a> {
         &self,
         body: crate::types::CreateSkillBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::SkillResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/skills")
                     .json(&body),
@@ -6685,13 +6605,12 @@ impl<'a> Skills<'a> {
         &self,
         skill_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeletedSkillResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/skills/{}", crate ::runtime::encode_path_segment(skill_id)
-                    ),
+                    ["/skills/", crate::runtime::encode_path_segment(skill_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -6702,7 +6621,7 @@ impl<'a> Skills<'a> {
         &self,
         params: crate::types::ListSkillsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::SkillResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/skills")
                     .query_param("limit", &params.limit)
@@ -6717,13 +6636,12 @@ impl<'a> Skills<'a> {
         &self,
         skill_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::SkillResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/skills/{}", crate ::runtime::encode_path_segment(skill_id)
-                    ),
+                    ["/skills/", crate::runtime::encode_path_segment(skill_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -6735,13 +6653,15 @@ impl<'a> Skills<'a> {
         skill_id: &str,
         body: crate::types::SetDefaultSkillVersionBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::SkillResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/skills/{}", crate ::runtime::encode_path_segment(skill_id)
-                        ),
+                        [
+                            "/skills/",
+                            crate::runtime::encode_path_segment(skill_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6753,9 +6673,6 @@ pub struct SkillsVersions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> SkillsVersions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Download a skill version zip bundle.
     ///
     /// `GET /skills/{skill_id}/versions/{version}/content` (operationId `GetSkillVersionContent`).
@@ -6764,15 +6681,18 @@ impl<'a> SkillsVersions<'a> {
         skill_id: &str,
         version: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/skills/{}/versions/{}/content", crate
-                        ::runtime::encode_path_segment(skill_id), crate
-                        ::runtime::encode_path_segment(version)
-                    ),
+                    [
+                        "/skills/",
+                        crate::runtime::encode_path_segment(skill_id).as_str(),
+                        "/versions/",
+                        crate::runtime::encode_path_segment(version).as_str(),
+                        "/content",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6784,14 +6704,16 @@ impl<'a> SkillsVersions<'a> {
         skill_id: &str,
         body: crate::types::CreateSkillVersionBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::SkillVersionResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/skills/{}/versions", crate
-                            ::runtime::encode_path_segment(skill_id)
-                        ),
+                        [
+                            "/skills/",
+                            crate::runtime::encode_path_segment(skill_id).as_str(),
+                            "/versions",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6806,15 +6728,17 @@ impl<'a> SkillsVersions<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeletedSkillVersionResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/skills/{}/versions/{}", crate
-                        ::runtime::encode_path_segment(skill_id), crate
-                        ::runtime::encode_path_segment(version)
-                    ),
+                    [
+                        "/skills/",
+                        crate::runtime::encode_path_segment(skill_id).as_str(),
+                        "/versions/",
+                        crate::runtime::encode_path_segment(version).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6826,14 +6750,16 @@ impl<'a> SkillsVersions<'a> {
         skill_id: &str,
         params: crate::types::ListSkillVersionsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::SkillVersionResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/skills/{}/versions", crate
-                            ::runtime::encode_path_segment(skill_id)
-                        ),
+                        [
+                            "/skills/",
+                            crate::runtime::encode_path_segment(skill_id).as_str(),
+                            "/versions",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -6848,15 +6774,17 @@ impl<'a> SkillsVersions<'a> {
         skill_id: &str,
         version: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::SkillVersionResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/skills/{}/versions/{}", crate
-                        ::runtime::encode_path_segment(skill_id), crate
-                        ::runtime::encode_path_segment(version)
-                    ),
+                    [
+                        "/skills/",
+                        crate::runtime::encode_path_segment(skill_id).as_str(),
+                        "/versions/",
+                        crate::runtime::encode_path_segment(version).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6867,20 +6795,15 @@ pub struct Threads<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Threads<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `threads.messages` resource.
     pub fn messages(&self) -> ThreadsMessages<'_> {
         ThreadsMessages {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `threads.runs` resource.
     pub fn runs(&self) -> ThreadsRuns<'_> {
-        ThreadsRuns {
-            client: self.client(),
-        }
+        ThreadsRuns { client: self.client }
     }
     /// Create a thread.
     ///
@@ -6889,7 +6812,7 @@ impl<'a> Threads<'a> {
         &self,
         body: crate::types::CreateThreadRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ThreadObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/threads")
                     .json(&body),
@@ -6902,7 +6825,7 @@ impl<'a> Threads<'a> {
         &self,
         body: crate::types::CreateThreadAndRunRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/threads/runs")
                     .json(&body),
@@ -6915,13 +6838,15 @@ impl<'a> Threads<'a> {
         &self,
         thread_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeleteThreadResponse>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/threads/{}", crate ::runtime::encode_path_segment(thread_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6932,13 +6857,15 @@ impl<'a> Threads<'a> {
         &self,
         thread_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ThreadObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/threads/{}", crate ::runtime::encode_path_segment(thread_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -6950,14 +6877,15 @@ impl<'a> Threads<'a> {
         thread_id: &str,
         body: crate::types::ModifyThreadRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::ThreadObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -6969,9 +6897,6 @@ pub struct ThreadsMessages<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ThreadsMessages<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create a message.
     ///
     /// `POST /threads/{thread_id}/messages` (operationId `createMessage`).
@@ -6980,14 +6905,16 @@ impl<'a> ThreadsMessages<'a> {
         thread_id: &str,
         body: crate::types::CreateMessageRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::MessageObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}/messages", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/messages",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7002,15 +6929,17 @@ impl<'a> ThreadsMessages<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteMessageResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/threads/{}/messages/{}", crate
-                        ::runtime::encode_path_segment(thread_id), crate
-                        ::runtime::encode_path_segment(message_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                        "/messages/",
+                        crate::runtime::encode_path_segment(message_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7022,14 +6951,16 @@ impl<'a> ThreadsMessages<'a> {
         thread_id: &str,
         params: crate::types::ListMessagesParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::MessageObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/threads/{}/messages", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/messages",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -7046,15 +6977,17 @@ impl<'a> ThreadsMessages<'a> {
         thread_id: &str,
         message_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::MessageObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/threads/{}/messages/{}", crate
-                        ::runtime::encode_path_segment(thread_id), crate
-                        ::runtime::encode_path_segment(message_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                        "/messages/",
+                        crate::runtime::encode_path_segment(message_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7067,15 +7000,17 @@ impl<'a> ThreadsMessages<'a> {
         message_id: &str,
         body: crate::types::ModifyMessageRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::MessageObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}/messages/{}", crate
-                            ::runtime::encode_path_segment(thread_id), crate
-                            ::runtime::encode_path_segment(message_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/messages/",
+                            crate::runtime::encode_path_segment(message_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7087,13 +7022,10 @@ pub struct ThreadsRuns<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ThreadsRuns<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `threads.runs.steps` resource.
     pub fn steps(&self) -> ThreadsRunsSteps<'_> {
         ThreadsRunsSteps {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Cancels a run that is `in_progress`.
@@ -7104,15 +7036,18 @@ impl<'a> ThreadsRuns<'a> {
         thread_id: &str,
         run_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/threads/{}/runs/{}/cancel", crate
-                        ::runtime::encode_path_segment(thread_id), crate
-                        ::runtime::encode_path_segment(run_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7125,14 +7060,16 @@ impl<'a> ThreadsRuns<'a> {
         body: crate::types::CreateRunRequest,
         params: crate::types::CreateRunParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}/runs", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs",
+                        ]
+                            .concat(),
                     )
                     .query_param("include[]", &params.include)
                     .json(&body),
@@ -7146,14 +7083,16 @@ impl<'a> ThreadsRuns<'a> {
         thread_id: &str,
         params: crate::types::ListRunsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/threads/{}/runs", crate
-                            ::runtime::encode_path_segment(thread_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -7169,15 +7108,17 @@ impl<'a> ThreadsRuns<'a> {
         thread_id: &str,
         run_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/threads/{}/runs/{}", crate
-                        ::runtime::encode_path_segment(thread_id), crate
-                        ::runtime::encode_path_segment(run_id)
-                    ),
+                    [
+                        "/threads/",
+                        crate::runtime::encode_path_segment(thread_id).as_str(),
+                        "/runs/",
+                        crate::runtime::encode_path_segment(run_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7190,15 +7131,18 @@ impl<'a> ThreadsRuns<'a> {
         run_id: &str,
         body: crate::types::SubmitToolOutputsRunRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}/runs/{}/submit_tool_outputs", crate
-                            ::runtime::encode_path_segment(thread_id), crate
-                            ::runtime::encode_path_segment(run_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs/",
+                            crate::runtime::encode_path_segment(run_id).as_str(),
+                            "/submit_tool_outputs",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7212,15 +7156,17 @@ impl<'a> ThreadsRuns<'a> {
         run_id: &str,
         body: crate::types::ModifyRunRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/threads/{}/runs/{}", crate
-                            ::runtime::encode_path_segment(thread_id), crate
-                            ::runtime::encode_path_segment(run_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs/",
+                            crate::runtime::encode_path_segment(run_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7232,9 +7178,6 @@ pub struct ThreadsRunsSteps<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> ThreadsRunsSteps<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns a list of run steps belonging to a run.
     ///
     /// `GET /threads/{thread_id}/runs/{run_id}/steps` (operationId `listRunSteps`).
@@ -7244,15 +7187,18 @@ impl<'a> ThreadsRunsSteps<'a> {
         run_id: &str,
         params: crate::types::ListRunStepsParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::RunStepObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/threads/{}/runs/{}/steps", crate
-                            ::runtime::encode_path_segment(thread_id), crate
-                            ::runtime::encode_path_segment(run_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs/",
+                            crate::runtime::encode_path_segment(run_id).as_str(),
+                            "/steps",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -7271,16 +7217,19 @@ impl<'a> ThreadsRunsSteps<'a> {
         step_id: &str,
         params: crate::types::GetRunStepParams,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::RunStepObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/threads/{}/runs/{}/steps/{}", crate
-                            ::runtime::encode_path_segment(thread_id), crate
-                            ::runtime::encode_path_segment(run_id), crate
-                            ::runtime::encode_path_segment(step_id)
-                        ),
+                        [
+                            "/threads/",
+                            crate::runtime::encode_path_segment(thread_id).as_str(),
+                            "/runs/",
+                            crate::runtime::encode_path_segment(run_id).as_str(),
+                            "/steps/",
+                            crate::runtime::encode_path_segment(step_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .query_param("include[]", &params.include),
             )
@@ -7292,9 +7241,6 @@ pub struct Uploads<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Uploads<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Cancels the Upload. No Parts may be added after an Upload is cancelled.
     ///
     /// Returns the Upload object with status `cancelled`.
@@ -7304,14 +7250,16 @@ impl<'a> Uploads<'a> {
         &self,
         upload_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Upload>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/uploads/{}/cancel", crate
-                        ::runtime::encode_path_segment(upload_id)
-                    ),
+                    [
+                        "/uploads/",
+                        crate::runtime::encode_path_segment(upload_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7330,14 +7278,16 @@ impl<'a> Uploads<'a> {
         upload_id: &str,
         body: crate::types::CompleteUploadRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Upload>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/uploads/{}/complete", crate
-                            ::runtime::encode_path_segment(upload_id)
-                        ),
+                        [
+                            "/uploads/",
+                            crate::runtime::encode_path_segment(upload_id).as_str(),
+                            "/complete",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7367,7 +7317,7 @@ impl<'a> Uploads<'a> {
         &self,
         body: crate::types::CreateUploadRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::Upload>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/uploads")
                     .json(&body),
@@ -7387,14 +7337,16 @@ impl<'a> Uploads<'a> {
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::UploadPart>> {
         let mut form = crate::runtime::Multipart::new();
         form = form.file("data", &body.data);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/uploads/{}/parts", crate
-                            ::runtime::encode_path_segment(upload_id)
-                        ),
+                        [
+                            "/uploads/",
+                            crate::runtime::encode_path_segment(upload_id).as_str(),
+                            "/parts",
+                        ]
+                            .concat(),
                     )
                     .multipart(form),
             )
@@ -7406,19 +7358,16 @@ pub struct VectorStores<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VectorStores<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `vector_stores.file_batches` resource.
     pub fn file_batches(&self) -> VectorStoresFileBatches<'_> {
         VectorStoresFileBatches {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `vector_stores.files` resource.
     pub fn files(&self) -> VectorStoresFiles<'_> {
         VectorStoresFiles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Create a vector store.
@@ -7428,7 +7377,7 @@ impl<'a> VectorStores<'a> {
         &self,
         body: crate::types::CreateVectorStoreRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VectorStoreObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/vector_stores")
                     .json(&body),
@@ -7443,14 +7392,15 @@ impl<'a> VectorStores<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteVectorStoreResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/vector_stores/{}", crate
-                        ::runtime::encode_path_segment(vector_store_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7461,7 +7411,7 @@ impl<'a> VectorStores<'a> {
         &self,
         params: crate::types::ListVectorStoresParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::VectorStoreObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/vector_stores")
                     .query_param("limit", &params.limit)
@@ -7477,14 +7427,15 @@ impl<'a> VectorStores<'a> {
         &self,
         vector_store_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VectorStoreObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/vector_stores/{}", crate
-                        ::runtime::encode_path_segment(vector_store_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7498,14 +7449,17 @@ impl<'a> VectorStores<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreSearchResultsPage>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/vector_stores/{}/search", crate
-                            ::runtime::encode_path_segment(vector_store_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/search",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7518,14 +7472,15 @@ impl<'a> VectorStores<'a> {
         vector_store_id: &str,
         body: crate::types::UpdateVectorStoreRequest,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VectorStoreObject>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/vector_stores/{}", crate
-                            ::runtime::encode_path_segment(vector_store_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7537,13 +7492,10 @@ pub struct VectorStoresFileBatches<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VectorStoresFileBatches<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `vector_stores.file_batches.files` resource.
     pub fn files(&self) -> VectorStoresFileBatchesFiles<'_> {
         VectorStoresFileBatchesFiles {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
@@ -7556,15 +7508,18 @@ impl<'a> VectorStoresFileBatches<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileBatchObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::POST,
-                    ::std::format!(
-                        "/vector_stores/{}/file_batches/{}/cancel", crate
-                        ::runtime::encode_path_segment(vector_store_id), crate
-                        ::runtime::encode_path_segment(batch_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        "/file_batches/",
+                        crate::runtime::encode_path_segment(batch_id).as_str(),
+                        "/cancel",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7582,14 +7537,17 @@ impl<'a> VectorStoresFileBatches<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileBatchObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/vector_stores/{}/file_batches", crate
-                            ::runtime::encode_path_segment(vector_store_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/file_batches",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7604,15 +7562,17 @@ impl<'a> VectorStoresFileBatches<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileBatchObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/vector_stores/{}/file_batches/{}", crate
-                        ::runtime::encode_path_segment(vector_store_id), crate
-                        ::runtime::encode_path_segment(batch_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        "/file_batches/",
+                        crate::runtime::encode_path_segment(batch_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7623,9 +7583,6 @@ pub struct VectorStoresFileBatchesFiles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VectorStoresFileBatchesFiles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Returns a list of vector store files in a batch.
     ///
     /// `GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files` (operationId `listFilesInVectorStoreBatch`).
@@ -7637,15 +7594,19 @@ impl<'a> VectorStoresFileBatchesFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::VectorStoreFileObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/vector_stores/{}/file_batches/{}/files", crate
-                            ::runtime::encode_path_segment(vector_store_id), crate
-                            ::runtime::encode_path_segment(batch_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/file_batches/",
+                            crate::runtime::encode_path_segment(batch_id).as_str(),
+                            "/files",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -7661,9 +7622,6 @@ pub struct VectorStoresFiles<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VectorStoresFiles<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Retrieve the parsed contents of a vector store file.
     ///
     /// `GET /vector_stores/{vector_store_id}/files/{file_id}/content` (operationId `retrieveVectorStoreFileContent`).
@@ -7674,15 +7632,18 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileContentResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/vector_stores/{}/files/{}/content", crate
-                        ::runtime::encode_path_segment(vector_store_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                        "/content",
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7699,14 +7660,17 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/vector_stores/{}/files", crate
-                            ::runtime::encode_path_segment(vector_store_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/files",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7721,15 +7685,17 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::DeleteVectorStoreFileResponse>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/vector_stores/{}/files/{}", crate
-                        ::runtime::encode_path_segment(vector_store_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7743,14 +7709,17 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Page<crate::types::VectorStoreFileObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/vector_stores/{}/files", crate
-                            ::runtime::encode_path_segment(vector_store_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/files",
+                        ]
+                            .concat(),
                     )
                     .query_param("limit", &params.limit)
                     .query_param("order", &params.order)
@@ -7769,15 +7738,17 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/vector_stores/{}/files/{}", crate
-                        ::runtime::encode_path_segment(vector_store_id), crate
-                        ::runtime::encode_path_segment(file_id)
-                    ),
+                    [
+                        "/vector_stores/",
+                        crate::runtime::encode_path_segment(vector_store_id).as_str(),
+                        "/files/",
+                        crate::runtime::encode_path_segment(file_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -7792,15 +7763,18 @@ impl<'a> VectorStoresFiles<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VectorStoreFileObject>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/vector_stores/{}/files/{}", crate
-                            ::runtime::encode_path_segment(vector_store_id), crate
-                            ::runtime::encode_path_segment(file_id)
-                        ),
+                        [
+                            "/vector_stores/",
+                            crate::runtime::encode_path_segment(vector_store_id)
+                                .as_str(),
+                            "/files/",
+                            crate::runtime::encode_path_segment(file_id).as_str(),
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7812,25 +7786,20 @@ pub struct Videos<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> Videos<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// The `videos.characters` resource.
     pub fn characters(&self) -> VideosCharacters<'_> {
         VideosCharacters {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// The `videos.edits` resource.
     pub fn edits(&self) -> VideosEdits<'_> {
-        VideosEdits {
-            client: self.client(),
-        }
+        VideosEdits { client: self.client }
     }
     /// The `videos.extensions` resource.
     pub fn extensions(&self) -> VideosExtensions<'_> {
         VideosExtensions {
-            client: self.client(),
+            client: self.client,
         }
     }
     /// Download the generated video bytes or a derived preview asset.
@@ -7844,14 +7813,16 @@ impl<'a> Videos<'a> {
         video_id: &str,
         params: crate::types::RetrieveVideoContentParams,
     ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::GET,
-                        ::std::format!(
-                            "/videos/{}/content", crate
-                            ::runtime::encode_path_segment(video_id)
-                        ),
+                        [
+                            "/videos/",
+                            crate::runtime::encode_path_segment(video_id).as_str(),
+                            "/content",
+                        ]
+                            .concat(),
                     )
                     .query_param("variant", &params.variant),
             )
@@ -7864,7 +7835,7 @@ impl<'a> Videos<'a> {
         &self,
         body: crate::types::CreateVideoJsonBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/videos")
                     .json(&body),
@@ -7878,13 +7849,12 @@ impl<'a> Videos<'a> {
         &self,
         video_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::DeletedVideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::DELETE,
-                    ::std::format!(
-                        "/videos/{}", crate ::runtime::encode_path_segment(video_id)
-                    ),
+                    ["/videos/", crate::runtime::encode_path_segment(video_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -7896,7 +7866,7 @@ impl<'a> Videos<'a> {
         &self,
         params: crate::types::ListVideosParams,
     ) -> crate::runtime::Call<crate::runtime::Page<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::GET, "/videos")
                     .query_param("limit", &params.limit)
@@ -7913,14 +7883,16 @@ impl<'a> Videos<'a> {
         video_id: &str,
         body: crate::types::CreateVideoRemixBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
-                        ::std::format!(
-                            "/videos/{}/remix", crate
-                            ::runtime::encode_path_segment(video_id)
-                        ),
+                        [
+                            "/videos/",
+                            crate::runtime::encode_path_segment(video_id).as_str(),
+                            "/remix",
+                        ]
+                            .concat(),
                     )
                     .json(&body),
             )
@@ -7933,13 +7905,12 @@ impl<'a> Videos<'a> {
         &self,
         video_id: &str,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/videos/{}", crate ::runtime::encode_path_segment(video_id)
-                    ),
+                    ["/videos/", crate::runtime::encode_path_segment(video_id).as_str()]
+                        .concat(),
                 ),
             )
     }
@@ -7950,9 +7921,6 @@ pub struct VideosCharacters<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VideosCharacters<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create a character from an uploaded video.
     ///
     /// `POST /videos/characters` (operationId `CreateVideoCharacter`).
@@ -7966,7 +7934,7 @@ impl<'a> VideosCharacters<'a> {
         let mut form = crate::runtime::Multipart::new();
         form = form.file("video", &body.video);
         form = form.field("name", &body.name);
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,
@@ -7985,14 +7953,15 @@ impl<'a> VideosCharacters<'a> {
     ) -> crate::runtime::Call<
         crate::runtime::Json<crate::types::VideoCharacterResource>,
     > {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                     ::reqwest::Method::GET,
-                    ::std::format!(
-                        "/videos/characters/{}", crate
-                        ::runtime::encode_path_segment(character_id)
-                    ),
+                    [
+                        "/videos/characters/",
+                        crate::runtime::encode_path_segment(character_id).as_str(),
+                    ]
+                        .concat(),
                 ),
             )
     }
@@ -8003,9 +7972,6 @@ pub struct VideosEdits<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VideosEdits<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create a new video generation job by editing a source video or existing generated video.
     ///
     /// `POST /videos/edits` (operationId `CreateVideoEdit`).
@@ -8014,7 +7980,7 @@ impl<'a> VideosEdits<'a> {
         &self,
         body: crate::types::CreateVideoEditJsonBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(::reqwest::Method::POST, "/videos/edits")
                     .json(&body),
@@ -8027,9 +7993,6 @@ pub struct VideosExtensions<'a> {
     client: &'a crate::runtime::Client,
 }
 impl<'a> VideosExtensions<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
     /// Create an extension of a completed video.
     ///
     /// `POST /videos/extensions` (operationId `CreateVideoExtend`).
@@ -8038,7 +8001,7 @@ impl<'a> VideosExtensions<'a> {
         &self,
         body: crate::types::CreateVideoExtendJsonBody,
     ) -> crate::runtime::Call<crate::runtime::Json<crate::types::VideoResource>> {
-        self.client()
+        self.client
             .call(
                 crate::runtime::Request::new(
                         ::reqwest::Method::POST,

@@ -138,8 +138,13 @@ fn client_config(model: &Model, config: &Config) -> TokenStream {
         .env_headers
         .iter()
         .map(|(var, header)| quote::quote!(runtime::EnvHeader::new(#var, #header)));
+    let default = if base_url.is_empty() {
+        "the spec names no server".to_string()
+    } else {
+        format!("default `{base_url}`")
+    };
     let doc = format!(
-        " How a [`Client`] finds its settings: the key in `{api_key_env}`, the base URL in `{base_url_env}` (default `{base_url}`)."
+        " How a [`Client`] finds its settings: the key in `{api_key_env}`, the base URL in `{base_url_env}` ({default})."
     );
     quote::quote! {
         #[doc = #doc]

@@ -67,6 +67,12 @@ fn node_items(
     struct_names: &BTreeMap<Vec<String>, String>,
     style: &DocStyle,
 ) -> TokenStream {
+    // The root is the client itself; a resource handle borrows it.
+    let client = if path.is_empty() {
+        quote!(self)
+    } else {
+        quote!(self.client)
+    };
     let accessors = node.children.iter().map(|child| {
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
@@ -76,7 +82,7 @@ fn node_items(
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #ty<'_> {
-                #ty { client: self.client() }
+                #ty { client: #client }
             }
         }
     });
@@ -84,13 +90,10 @@ fn node_items(
     let methods = node
         .ops
         .iter()
-        .flat_map(|op| operation_methods(space, op, &taken, style));
+        .flat_map(|op| operation_methods(space, op, &taken, &client, style));
     if path.is_empty() {
         return quote! {
             impl crate::runtime::Client {
-                fn client(&self) -> &crate::runtime::Client {
-                    self
-                }
                 #(#accessors)*
                 #(#methods)*
             }
@@ -108,9 +111,6 @@ fn node_items(
             client: &'a crate::runtime::Client,
         }
         impl<'a> #name<'a> {
-            fn client(&self) -> &'a crate::runtime::Client {
-                self.client
-            }
             #(#accessors)*
             #(#methods)*
         }
@@ -126,6 +126,7 @@ fn operation_methods(
     space: &TypeSpace,
     op: &Operation,
     taken: &HashSet<&String>,
+    client: &TokenStream,
     style: &DocStyle,
 ) -> Vec<TokenStream> {
     let types = quote!(crate::types::);
@@ -146,10 +147,9 @@ fn operation_methods(
         }
         ResponseKind::Binary => quote!(crate::runtime::Binary),
         ResponseKind::Text => quote!(crate::runtime::Text),
-        ResponseKind::Empty if op.stream.is_some() => quote!(crate::runtime::Empty),
         ResponseKind::Empty => quote!(crate::runtime::Empty),
     };
-    out.push(method(space, op, &name, plain, false, style));
+    out.push(method(space, op, &name, plain, false, client, style));
     if let Some(event) = &op.stream {
         let event = type_ref_in(space, event, &types);
         out.push(method(
@@ -158,6 +158,7 @@ fn operation_methods(
             &format!("{name}_stream"),
             quote!(crate::runtime::Sse<#event>),
             true,
+            client,
             style,
         ));
     }
@@ -170,6 +171,7 @@ fn method(
     name: &str,
     format: TokenStream,
     stream: bool,
+    client: &TokenStream,
     style: &DocStyle,
 ) -> TokenStream {
     let types = quote!(crate::types::);
@@ -189,29 +191,37 @@ fn method(
     }
 
     // The path, with each parameter percent-encoded as one segment.
-    let mut template = String::new();
-    let mut values = Vec::new();
+    // The path as literal pieces and encoded parameters, joined without a macro so the
+    // output stays formatted.
+    let mut pieces = Vec::new();
+    let mut has_params = false;
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
             break;
         };
-        template.push_str(&rest[..start]);
-        template.push_str("{}");
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
         let name = &rest[start + 1..start + end];
         let arg = op
             .path_params
             .iter()
             .find(|p| p.json_name == name)
             .map(|p| ident(&p.name));
-        values.push(quote!(crate::runtime::encode_path_segment(#arg)));
+        pieces.push(quote!(crate::runtime::encode_path_segment(#arg).as_str()));
+        has_params = true;
         rest = &rest[start + end + 1..];
     }
-    template.push_str(rest);
-    let path = if values.is_empty() {
-        quote!(#template)
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    let path = if has_params {
+        quote!([#(#pieces),*].concat())
     } else {
-        quote!(::std::format!(#template, #(#values),*))
+        let path = &op.path;
+        quote!(#path)
     };
     let http = format_ident!("{}", op.method);
     let mut request = quote!(crate::runtime::Request::new(::reqwest::Method::#http, #path));
@@ -259,7 +269,7 @@ fn method(
         #deprecated
         pub fn #method_ident(&self, #(#args),*) -> crate::runtime::Call<#format> {
             #setup
-            self.client().call(#request)
+            #client.call(#request)
         }
     }
 }
