@@ -1387,7 +1387,7 @@ impl<'a> ContainersFiles<'a> {
         &self,
         container_id: &str,
         file_id: &str,
-    ) -> crate::runtime::Call<crate::runtime::Empty> {
+    ) -> crate::runtime::Call<crate::runtime::Binary> {
         self.client
             .call(
                 crate::runtime::Request::new(
@@ -2046,7 +2046,7 @@ impl<'a> Files<'a> {
     pub fn content(
         &self,
         file_id: &str,
-    ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Call<crate::runtime::Binary> {
         self.client
             .call(
                 crate::runtime::Request::new(
@@ -6571,7 +6571,7 @@ impl<'a> Skills<'a> {
     pub fn content(
         &self,
         skill_id: &str,
-    ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Call<crate::runtime::Binary> {
         self.client
             .call(
                 crate::runtime::Request::new(
@@ -6680,7 +6680,7 @@ impl<'a> SkillsVersions<'a> {
         &self,
         skill_id: &str,
         version: &str,
-    ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Call<crate::runtime::Binary> {
         self.client
             .call(
                 crate::runtime::Request::new(
@@ -7812,7 +7812,7 @@ impl<'a> Videos<'a> {
         &self,
         video_id: &str,
         params: crate::types::RetrieveVideoContentParams,
-    ) -> crate::runtime::Call<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Call<crate::runtime::Binary> {
         self.client
             .call(
                 crate::runtime::Request::new(

@@ -5,6 +5,7 @@
 //! listed in the generator configuration (`known-bad-examples`) and must still fail,
 //! so the list stays true.
 #[rustfmt::skip]
+#[allow(deprecated)]
 mod spec_examples {
     #[derive(Default)]
     struct Outcome {
@@ -269,6 +270,16 @@ mod spec_examples {
             super::check::<
                 ChatSessionResource,
             >(
+                "CancelChatSessionMethod response",
+                "{\"id\":\"cksess_123\",\"object\":\"chatkit.session\",\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"1\"},\"scope\":{\"customer_id\":\"cust_456\"},\"max_requests_per_1_minute\":30,\"ttl_seconds\":900,\"status\":\"cancelled\",\"cancelled_at\":1712345678}",
+                ::std::option::Option::Some(
+                    "the example omits `tracing`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ChatSessionResource,
+            >(
                 "ChatSessionResource",
                 "{\"id\":\"cksess_123\",\"object\":\"chatkit.session\",\"client_secret\":\"ek_token_123\",\"expires_at\":1712349876,\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"2024-10-01\"},\"user\":\"user_789\",\"rate_limits\":{\"max_requests_per_1_minute\":60},\"max_requests_per_1_minute\":60,\"status\":\"cancelled\",\"chatkit_configuration\":{\"automatic_thread_titling\":{\"enabled\":true},\"file_upload\":{\"enabled\":true,\"max_file_size\":16,\"max_files\":20},\"history\":{\"enabled\":true,\"recent_threads\":10}}}",
                 ::std::option::Option::Some(
@@ -284,6 +295,14 @@ mod spec_examples {
                 ::std::option::Option::Some(
                     "the example omits `id`, which the schema requires",
                 ),
+                outcome,
+            );
+            super::check::<
+                CompactResource,
+            >(
+                "Compactconversation response",
+                "{\"id\":\"resp_001\",\"object\":\"response.compaction\",\"created_at\":1764967971,\"output\":[{\"id\":\"msg_000\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"input_text\",\"text\":\"Create a simple landing page for a dog petting cafe.\"}],\"role\":\"user\"},{\"id\":\"cmp_001\",\"type\":\"compaction\",\"encrypted_content\":\"gAAAAABpM0Yj-...=\"}],\"usage\":{\"input_tokens\":139,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":438,\"output_tokens_details\":{\"reasoning_tokens\":64},\"total_tokens\":577}}",
+                ::std::option::Option::None,
                 outcome,
             );
             super::check::<
@@ -335,6 +354,16 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                ChatSessionResource,
+            >(
+                "CreateChatSessionMethod response",
+                "{\"client_secret\":\"chatkit_token_123\",\"expires_at\":1735689600,\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"2024-10-01\"},\"scope\":{\"project\":\"alpha\",\"environment\":\"staging\"},\"max_requests_per_1_minute\":60,\"max_requests_per_session\":500,\"status\":\"active\"}",
+                ::std::option::Option::Some(
+                    "the example omits `tracing`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
                 ::std::option::Option<i64>,
             >(
                 "CreateCompletionRequest.max_tokens",
@@ -374,6 +403,22 @@ mod spec_examples {
             >(
                 "CreateCompletionRequest.user",
                 "\"user-1234\"",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ContainerResource,
+            >(
+                "CreateContainer response",
+                "{\"id\":\"cntr_682e30645a488191b6363a0cbefc0f0a025ec61b66250591\",\"object\":\"container\",\"created_at\":1747857508,\"status\":\"running\",\"expires_after\":{\"anchor\":\"last_active_at\",\"minutes\":20},\"last_active_at\":1747857508,\"network_policy\":{\"type\":\"allowlist\",\"allowed_domains\":[\"api.buildkite.com\"]},\"memory_limit\":\"4g\",\"name\":\"My Container\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ContainerFileResource,
+            >(
+                "CreateContainerFile response",
+                "{\"id\":\"cfile_682e0e8a43c88191a7978f477a09bdf5\",\"object\":\"container.file\",\"created_at\":1747848842,\"bytes\":880,\"container_id\":\"cntr_682e0e7318108198aa783fd921ff305e08e78805b9fdbb04\",\"path\":\"/mnt/data/88e12fa445d32636f190a0b33daed6cb-tsconfig.json\",\"source\":\"user\"}",
                 ::std::option::Option::None,
                 outcome,
             );
@@ -780,6 +825,40 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                VideoResource,
+            >(
+                "CreateVideoRemix response",
+                "{\"id\":\"video_456\",\"object\":\"video\",\"model\":\"sora-2\",\"status\":\"queued\",\"progress\":0,\"created_at\":1712698600,\"size\":\"720x1280\",\"seconds\":\"8\",\"remixed_from_video_id\":\"video_123\"}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ServiceAccountApiKeyBody,
+            >(
+                "CreateanAPIkeyforaserviceaccount response",
+                "{\"object\":\"organization.project.service_account.api_key\",\"value\":\"sk-abcdefghijklmnop123\",\"name\":\"Production App\",\"created_at\":1711471533,\"id\":\"key_abc\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendLimitDeletedResource,
+            >(
+                "Deleteorganizationspendlimit response",
+                "{\"object\":\"organization.spend_limit.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendLimitDeletedResource,
+            >(
+                "Deleteprojectspendlimit response",
+                "{\"object\":\"project.spend_limit.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
                 ::std::option::Option<EditImageBodyJsonParamBackground>,
             >(
                 "EditImageBodyJsonParam.background",
@@ -897,6 +976,40 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                ThreadResource,
+            >(
+                "GetThreadMethod response",
+                "{\"id\":\"cthr_abc123\",\"object\":\"chatkit.thread\",\"title\":\"Customer escalation\",\"items\":{\"data\":[{\"id\":\"cthi_user_001\",\"object\":\"chatkit.thread_item\",\"type\":\"user_message\",\"content\":[{\"type\":\"input_text\",\"text\":\"I need help debugging an onboarding issue.\"}],\"attachments\":[]},{\"id\":\"cthi_assistant_002\",\"object\":\"chatkit.thread_item\",\"type\":\"assistant_message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Let's start by confirming the workflow version you deployed.\"}]}],\"has_more\":false}}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                TokenCountsResource,
+            >(
+                "Getinputtokencounts response",
+                "{\"object\":\"response.input_tokens\",\"input_tokens\":11}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendLimitResource,
+            >(
+                "Getorganizationspendlimit response",
+                "{\"object\":\"organization.spend_limit\",\"threshold_amount\":10000,\"currency\":\"USD\",\"interval\":\"month\",\"enforcement\":{\"status\":\"enforcing\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendLimitResource,
+            >(
+                "Getprojectspendlimit response",
+                "{\"object\":\"project.spend_limit\",\"threshold_amount\":10000,\"currency\":\"USD\",\"interval\":\"month\",\"enforcement\":{\"status\":\"enforcing\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
                 ::std::string::String,
             >(
                 "ImageRefParam-2.file_id",
@@ -997,6 +1110,22 @@ mod spec_examples {
             >(
                 "ListCertificatesResponse.last_id",
                 "\"cert_abc\"",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ContainerFileListResource,
+            >(
+                "ListContainerFiles response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"cfile_682e0e8a43c88191a7978f477a09bdf5\",\"object\":\"container.file\",\"created_at\":1747848842,\"bytes\":880,\"container_id\":\"cntr_682e0e7318108198aa783fd921ff305e08e78805b9fdbb04\",\"path\":\"/mnt/data/88e12fa445d32636f190a0b33daed6cb-tsconfig.json\",\"source\":\"user\"}],\"first_id\":\"cfile_682e0e8a43c88191a7978f477a09bdf5\",\"has_more\":false,\"last_id\":\"cfile_682e0e8a43c88191a7978f477a09bdf5\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ContainerListResource,
+            >(
+                "ListContainers response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"cntr_682dfebaacac8198bbfe9c2474fb6f4a085685cbe3cb5863\",\"object\":\"container\",\"created_at\":1747844794,\"status\":\"running\",\"expires_after\":{\"anchor\":\"last_active_at\",\"minutes\":20},\"last_active_at\":1747844794,\"memory_limit\":\"4g\",\"name\":\"My Container\"}],\"first_id\":\"container_123\",\"last_id\":\"container_123\",\"has_more\":false}",
                 ::std::option::Option::None,
                 outcome,
             );
@@ -1145,6 +1274,26 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                ThreadItemListResource,
+            >(
+                "ListThreadItemsMethod response",
+                "{\"data\":[{\"id\":\"cthi_user_001\",\"object\":\"chatkit.thread_item\",\"type\":\"user_message\",\"content\":[{\"type\":\"input_text\",\"text\":\"I need help debugging an onboarding issue.\"}],\"attachments\":[]},{\"id\":\"cthi_assistant_002\",\"object\":\"chatkit.thread_item\",\"type\":\"assistant_message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Let's start by confirming the workflow version you deployed.\"}]}],\"has_more\":false,\"object\":\"list\"}",
+                ::std::option::Option::Some(
+                    "decodes only into an `Unknown` catch-all (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ThreadListResource,
+            >(
+                "ListThreadsMethod response",
+                "{\"data\":[{\"id\":\"cthr_abc123\",\"object\":\"chatkit.thread\",\"title\":\"Customer escalation\"},{\"id\":\"cthr_def456\",\"object\":\"chatkit.thread\",\"title\":\"Demo feedback\"}],\"has_more\":false,\"object\":\"list\"}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
                 ::std::string::String,
             >(
                 "ListVectorStoreFilesResponse.first_id",
@@ -1209,6 +1358,16 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                VideoListResource,
+            >(
+                "ListVideos response",
+                "{\"data\":[{\"id\":\"video_123\",\"object\":\"video\",\"model\":\"sora-2\",\"status\":\"completed\"}],\"object\":\"list\"}",
+                ::std::option::Option::Some(
+                    "the example omits `progress`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
                 ModelIdsResponses,
             >("ModelIdsResponses", "\"gpt-5.1\"", ::std::option::Option::None, outcome);
             super::check::<
@@ -1260,6 +1419,22 @@ mod spec_examples {
                 outcome,
             );
             super::check::<
+                ContainerResource,
+            >(
+                "RetrieveContainer response",
+                "{\"id\":\"cntr_682dfebaacac8198bbfe9c2474fb6f4a085685cbe3cb5863\",\"object\":\"container\",\"created_at\":1747844794,\"status\":\"running\",\"expires_after\":{\"anchor\":\"last_active_at\",\"minutes\":20},\"last_active_at\":1747844794,\"memory_limit\":\"4g\",\"name\":\"My Container\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ContainerFileResource,
+            >(
+                "RetrieveContainerFile response",
+                "{\"id\":\"cfile_682e0e8a43c88191a7978f477a09bdf5\",\"object\":\"container.file\",\"created_at\":1747848842,\"bytes\":880,\"container_id\":\"cntr_682e0e7318108198aa783fd921ff305e08e78805b9fdbb04\",\"path\":\"/mnt/data/88e12fa445d32636f190a0b33daed6cb-tsconfig.json\",\"source\":\"user\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
                 ThreadResource,
             >(
                 "ThreadResource",
@@ -1272,6 +1447,22 @@ mod spec_examples {
             >(
                 "TokenCountsResource",
                 "{\"object\":\"response.input_tokens\",\"input_tokens\":123}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendLimitResource,
+            >(
+                "Updateorganizationspendlimit response",
+                "{\"object\":\"organization.spend_limit\",\"threshold_amount\":10000,\"currency\":\"USD\",\"interval\":\"month\",\"enforcement\":{\"status\":\"enforcing\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendLimitResource,
+            >(
+                "Updateprojectspendlimit response",
+                "{\"object\":\"project.spend_limit\",\"threshold_amount\":10000,\"currency\":\"USD\",\"interval\":\"month\",\"enforcement\":{\"status\":\"enforcing\"}}",
                 ::std::option::Option::None,
                 outcome,
             );
@@ -1310,6 +1501,2380 @@ mod spec_examples {
             super::check::<
                 VoiceIdsShared,
             >("VoiceIdsShared", "\"ash\"", ::std::option::Option::None, outcome);
+            super::check::<
+                GroupUserAssignment,
+            >(
+                "add-group-user response",
+                "{\"object\":\"group.user\",\"user_id\":\"user_abc123\",\"group_id\":\"group_01J1F8ABCDXYZ\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectGroup,
+            >(
+                "add-project-group response",
+                "{\"object\":\"project.group\",\"project_id\":\"proj_abc123\",\"group_id\":\"group_01J1F8ABCDXYZ\",\"group_name\":\"Support Team\",\"created_at\":1711471533}",
+                ::std::option::Option::Some(
+                    "the example omits `group_type`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                UploadPart,
+            >(
+                "addUploadPart response",
+                "{\"id\":\"part_def456\",\"object\":\"upload.part\",\"created_at\":1719185911,\"upload_id\":\"upload_abc123\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AdminApiKeyCreateResponse,
+            >(
+                "admin-api-keys-create response",
+                "{\"object\":\"organization.admin_api_key\",\"id\":\"key_xyz\",\"name\":\"New Admin Key\",\"redacted_value\":\"sk-admin...xyz\",\"created_at\":1711471533,\"expires_at\":1714063533,\"last_used_at\":1711471534,\"owner\":{\"type\":\"user\",\"object\":\"organization.user\",\"id\":\"user_123\",\"name\":\"John Doe\",\"created_at\":1711471533,\"role\":\"owner\"},\"value\":\"sk-admin-1234abcd\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AdminApiKeysDeleteResponse,
+            >(
+                "admin-api-keys-delete response",
+                "{\"id\":\"key_abc\",\"object\":\"organization.admin_api_key.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AdminApiKey,
+            >(
+                "admin-api-keys-get response",
+                "{\"object\":\"organization.admin_api_key\",\"id\":\"key_abc\",\"name\":\"Main Admin Key\",\"redacted_value\":\"sk-admin...xyz\",\"created_at\":1711471533,\"last_used_at\":1711471534,\"owner\":{\"type\":\"user\",\"object\":\"organization.user\",\"id\":\"user_123\",\"name\":\"John Doe\",\"created_at\":1711471533,\"role\":\"owner\"}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ApiKeyList,
+            >(
+                "admin-api-keys-list response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.admin_api_key\",\"id\":\"key_abc\",\"name\":\"Main Admin Key\",\"redacted_value\":\"sk-admin...def\",\"created_at\":1711471533,\"expires_at\":1714063533,\"last_used_at\":1711471534,\"owner\":{\"type\":\"service_account\",\"object\":\"organization.service_account\",\"id\":\"sa_456\",\"name\":\"My Service Account\",\"created_at\":1711471533,\"role\":\"member\"}}],\"first_id\":\"key_abc\",\"last_id\":\"key_abc\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Project,
+            >(
+                "archive-project response",
+                "{\"id\":\"proj_abc\",\"object\":\"organization.project\",\"name\":\"Project DEF\",\"created_at\":1711471533,\"archived_at\":1711471533,\"status\":\"archived\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupRoleAssignment,
+            >(
+                "assign-group-role response",
+                "{\"object\":\"group.role\",\"group\":{\"object\":\"group\",\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Support Team\",\"created_at\":1711471533,\"scim_managed\":false},\"role\":{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupRoleAssignment,
+            >(
+                "assign-project-group-role response",
+                "{\"object\":\"group.role\",\"group\":{\"object\":\"group\",\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Support Team\",\"created_at\":1711471533,\"scim_managed\":false},\"role\":{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UserRoleAssignment,
+            >(
+                "assign-project-user-role response",
+                "{\"object\":\"user.role\",\"user\":{\"object\":\"organization.user\",\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"role\":\"owner\",\"added_at\":1711470000},\"role\":{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UserRoleAssignment,
+            >(
+                "assign-user-role response",
+                "{\"object\":\"user.role\",\"user\":{\"object\":\"organization.user\",\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"role\":\"owner\",\"added_at\":1711470000},\"role\":{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                BetaCompactResource,
+            >(
+                "beta_Compactconversation response",
+                "{\"id\":\"resp_001\",\"object\":\"response.compaction\",\"created_at\":1764967971,\"output\":[{\"id\":\"msg_000\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"input_text\",\"text\":\"Create a simple landing page for a dog petting cafe.\"}],\"role\":\"user\"},{\"id\":\"cmp_001\",\"type\":\"compaction\",\"encrypted_content\":\"gAAAAABpM0Yj-...=\"}],\"usage\":{\"input_tokens\":139,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":438,\"output_tokens_details\":{\"reasoning_tokens\":64},\"total_tokens\":577}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                BetaTokenCountsResource,
+            >(
+                "beta_Getinputtokencounts response",
+                "{\"object\":\"response.input_tokens\",\"input_tokens\":11}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_cancelResponse response",
+                "{\"id\":\"resp_67cb71b351908190a308f3859487620d06981a8637e6bc44\",\"object\":\"response\",\"created_at\":1741386163,\"status\":\"cancelled\",\"background\":true,\"completed_at\":null,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-4o-2024-08-06\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67cb71b3c2b0819084d481baaaf148f206981a8637e6bc44\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Silent circuits hum,  \\nThoughts emerge in data streams—  \\nDigital dawn breaks.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#0 response",
+                "{\"id\":\"resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b\",\"object\":\"response\",\"created_at\":1741476542,\"status\":\"completed\",\"completed_at\":1741476543,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"In a peaceful grove beneath a silver moon, a unicorn named Lumina discovered a hidden pool that reflected the stars. As she dipped her horn into the water, the pool began to shimmer, revealing a pathway to a magical realm of endless night skies. Filled with wonder, Lumina whispered a wish for all who dream to find their own hidden magic, and as she glanced back, her hoofprints sparkled like stardust.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":36,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":87,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":123},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#1 response",
+                "{\"id\":\"resp_67ccd3a9da748190baa7f1570fe91ac604becb25c45c1d41\",\"object\":\"response\",\"created_at\":1741476777,\"status\":\"completed\",\"completed_at\":1741476778,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c45c1d41\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The image depicts a scenic landscape with a wooden boardwalk or pathway leading through lush, green grass under a blue sky with some clouds. The setting suggests a peaceful natural area, possibly a park or nature reserve. There are trees and shrubs in the background.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":328,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":52,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":380},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#2 response",
+                "{\"id\":\"resp_686eef60237881a2bd1180bb8b13de430e34c516d176ff86\",\"object\":\"response\",\"created_at\":1752100704,\"status\":\"completed\",\"completed_at\":1752100705,\"background\":false,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"max_tool_calls\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_686eef60d3e081a29283bdcbc4322fd90e34c516d176ff86\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"The file seems to contain excerpts from a letter to the shareholders of Berkshire Hathaway Inc., likely written by Warren Buffett. It covers several topics:\\n\\n1. **Communication Philosophy**: Buffett emphasizes the importance of transparency and candidness in reporting mistakes and successes to shareholders.\\n\\n2. **Mistakes and Learnings**: The letter acknowledges past mistakes in business assessments and management hires, highlighting the importance of correcting errors promptly.\\n\\n3. **CEO Succession**: Mention of Greg Abel stepping in as the new CEO and continuing the tradition of honest communication.\\n\\n4. **Pete Liegl Story**: A detailed account of acquiring Forest River and the relationship with its founder, highlighting trust and effective business decisions.\\n\\n5. **2024 Performance**: Overview of business performance, particularly in insurance and investment activities, with a focus on GEICO's improvement.\\n\\n6. **Tax Contributions**: Discussion of significant tax payments to the U.S. Treasury, credited to shareholders' reinvestments.\\n\\n7. **Investment Strategy**: A breakdown of Berkshire’s investments in both controlled subsidiaries and marketable equities, along with a focus on long-term holding strategies.\\n\\n8. **American Capitalism**: Reflections on America’s economic development and Berkshire’s role within it.\\n\\n9. **Property-Casualty Insurance**: Insights into the P/C insurance business model and its challenges and benefits.\\n\\n10. **Japanese Investments**: Information about Berkshire’s investments in Japanese companies and future plans.\\n\\n11. **Annual Meeting**: Details about the upcoming annual gathering in Omaha, including schedule changes and new book releases.\\n\\n12. **Personal Anecdotes**: Light-hearted stories about family and interactions, conveying Buffett's personable approach.\\n\\n13. **Financial Performance Data**: Tables comparing Berkshire’s annual performance to the S&P 500, showing impressive long-term gains.\\n\\nOverall, the letter reinforces Berkshire Hathaway's commitment to transparency, investment in both its businesses and the wider economy, and emphasizes strong leadership and prudent financial management.\"}],\"role\":\"assistant\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_logprobs\":0,\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":8438,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":398,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":8836},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#3 response",
+                "{\"id\":\"resp_67ccf18ef5fc8190b16dbee19bc54e5f087bb177ab789d5c\",\"object\":\"response\",\"created_at\":1741484430,\"status\":\"completed\",\"completed_at\":1741484431,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_67ccf18f64008190a39b619f4c8455ef087bb177ab789d5c\",\"status\":\"completed\"},{\"type\":\"message\",\"id\":\"msg_67ccf190ca3881909d433c50b1f6357e087bb177ab789d5c\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"As of today, March 9, 2025, one notable positive news story...\",\"annotations\":[{\"type\":\"url_citation\",\"start_index\":442,\"end_index\":557,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"},{\"type\":\"url_citation\",\"start_index\":962,\"end_index\":1077,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"},{\"type\":\"url_citation\",\"start_index\":1336,\"end_index\":1451,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"}]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"web_search_preview\",\"domains\":[],\"search_context_size\":\"medium\",\"user_location\":{\"type\":\"approximate\",\"city\":null,\"country\":\"US\",\"region\":null,\"timezone\":null}}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":328,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":356,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":684},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `action`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#4 response",
+                "{\"id\":\"resp_67ccf4c55fc48190b71bd0463ad3306d09504fb6872380d7\",\"object\":\"response\",\"created_at\":1741485253,\"status\":\"completed\",\"completed_at\":1741485254,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"file_search_call\",\"id\":\"fs_67ccf4c63cd08190887ef6464ba5681609504fb6872380d7\",\"status\":\"completed\",\"queries\":[\"attributes of an ancient brown dragon\"],\"results\":null},{\"type\":\"message\",\"id\":\"msg_67ccf4c93e5c81909d595b369351a9d309504fb6872380d7\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The attributes of an ancient brown dragon include...\",\"annotations\":[{\"type\":\"file_citation\",\"index\":320,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":576,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":815,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":815,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1030,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1030,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1156,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1225,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"}]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"file_search\",\"filters\":null,\"max_num_results\":20,\"ranking_options\":{\"ranker\":\"auto\",\"score_threshold\":0.0},\"vector_store_ids\":[\"vs_1234567890\"]}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":18307,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":348,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":18655},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 0",
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 1",
+                "{\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 2",
+                "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 3",
+                "{\"type\":\"response.content_part.added\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 4",
+                "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 5",
+                "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"text\":\"Hi there! How can I assist you today?\"}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 6",
+                "{\"type\":\"response.content_part.done\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 7",
+                "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseStreamEvent,
+            >(
+                "beta_createResponse#5 event 8",
+                "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"completed\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":37,\"output_tokens\":11,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":48},\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#6 response",
+                "{\"id\":\"resp_67ca09c5efe0819096d0511c92b8c890096610f474011cc0\",\"object\":\"response\",\"created_at\":1741294021,\"status\":\"completed\",\"completed_at\":1741294022,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"function_call\",\"id\":\"fc_67ca09c6bedc8190a7abfec07b1a1332096610f474011cc0\",\"call_id\":\"call_unLAR8MvFNptuiZK6K6HCy5k\",\"name\":\"get_current_weather\",\"arguments\":\"{\\\"location\\\":\\\"Boston, MA\\\",\\\"unit\\\":\\\"celsius\\\"}\",\"status\":\"completed\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"function\",\"description\":\"Get the current weather in a given location\",\"name\":\"get_current_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\",\"description\":\"The city and state, e.g. San Francisco, CA\"},\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]}},\"required\":[\"location\",\"unit\"]},\"strict\":true}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":291,\"output_tokens\":23,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":314},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `input_tokens_details`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_createResponse#7 response",
+                "{\"id\":\"resp_67ccd7eca01881908ff0b5146584e408072912b2993db808\",\"object\":\"response\",\"created_at\":1741477868,\"status\":\"completed\",\"completed_at\":1741477869,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"o1-2024-12-17\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd7f7b5848190a6f3e95d809f6b44072912b2993db808\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The classic tongue twister...\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":\"high\",\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":81,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":1035,\"output_tokens_details\":{\"reasoning_tokens\":832},\"total_tokens\":1116},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponse,
+            >(
+                "beta_getResponse response",
+                "{\"id\":\"resp_67cb71b351908190a308f3859487620d06981a8637e6bc44\",\"object\":\"response\",\"created_at\":1741386163,\"status\":\"completed\",\"completed_at\":1741386164,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-4o-2024-08-06\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67cb71b3c2b0819084d481baaaf148f206981a8637e6bc44\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Silent circuits hum,  \\nThoughts emerge in data streams—  \\nDigital dawn breaks.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":32,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":18,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":50},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                BetaResponseItemList,
+            >(
+                "beta_listInputItems response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"msg_abc123\",\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Tell me a three sentence bedtime story about a unicorn.\"}]}],\"first_id\":\"msg_abc123\",\"last_id\":\"msg_abc123\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                EvalRun,
+            >(
+                "cancelEvalRun response",
+                "{\"object\":\"eval.run\",\"id\":\"evalrun_67abd54d60ec8190832b46859da808f7\",\"eval_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"report_url\":\"https://platform.openai.com/evaluations/eval_67abd54d9b0081909a86353f6fb9317a?run_id=evalrun_67abd54d60ec8190832b46859da808f7\",\"status\":\"canceled\",\"model\":\"gpt-4o-mini\",\"name\":\"gpt-4o-mini\",\"created_at\":1743092069,\"result_counts\":{\"total\":0,\"errored\":0,\"failed\":0,\"passed\":0},\"per_model_usage\":null,\"per_testing_criteria_results\":null,\"data_source\":{\"type\":\"completions\",\"source\":{\"type\":\"file_content\",\"content\":[{\"item\":{\"input\":\"Tech Company Launches Advanced Artificial Intelligence Platform\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"Central Bank Increases Interest Rates Amid Inflation Concerns\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"International Summit Addresses Climate Change Strategies\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Major Retailer Reports Record-Breaking Holiday Sales\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"National Team Qualifies for World Championship Finals\",\"ground_truth\":\"Sports\"}},{\"item\":{\"input\":\"Stock Markets Rally After Positive Economic Data Released\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"Global Manufacturer Announces Merger with Competitor\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"Breakthrough in Renewable Energy Technology Unveiled\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"World Leaders Sign Historic Climate Agreement\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Professional Athlete Sets New Record in Championship Event\",\"ground_truth\":\"Sports\"}},{\"item\":{\"input\":\"Financial Institutions Adapt to New Regulatory Requirements\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"Tech Conference Showcases Advances in Artificial Intelligence\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"Global Markets Respond to Oil Price Fluctuations\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"International Cooperation Strengthened Through New Treaty\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Sports League Announces Revised Schedule for Upcoming Season\",\"ground_truth\":\"Sports\"}}]},\"input_messages\":{\"type\":\"template\",\"template\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"Categorize a given news headline into one of the following topics: Technology, Markets, World, Business, or Sports.\\n\\n# Steps\\n\\n1. Analyze the content of the news headline to understand its primary focus.\\n2. Extract the subject matter, identifying any key indicators or keywords.\\n3. Use the identified indicators to determine the most suitable category out of the five options: Technology, Markets, World, Business, or Sports.\\n4. Ensure only one category is selected per headline.\\n\\n# Output Format\\n\\nRespond with the chosen category as a single word. For instance: \\\"Technology\\\", \\\"Markets\\\", \\\"World\\\", \\\"Business\\\", or \\\"Sports\\\".\\n\\n# Examples\\n\\n**Input**: \\\"Apple Unveils New iPhone Model, Featuring Advanced AI Features\\\"  \\n**Output**: \\\"Technology\\\"\\n\\n**Input**: \\\"Global Stocks Mixed as Investors Await Central Bank Decisions\\\"  \\n**Output**: \\\"Markets\\\"\\n\\n**Input**: \\\"War in Ukraine: Latest Updates on Negotiation Status\\\"  \\n**Output**: \\\"World\\\"\\n\\n**Input**: \\\"Microsoft in Talks to Acquire Gaming Company for $2 Billion\\\"  \\n**Output**: \\\"Business\\\"\\n\\n**Input**: \\\"Manchester United Secures Win in Premier League Football Match\\\"  \\n**Output**: \\\"Sports\\\" \\n\\n# Notes\\n\\n- If the headline appears to fit into more than one category, choose the most dominant theme.\\n- Keywords or phrases such as \\\"stocks\\\", \\\"company acquisition\\\", \\\"match\\\", or technological brands can be good indicators for classification.\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"{{item.input}}\"}}]},\"model\":\"gpt-4o-mini\",\"sampling_params\":{\"seed\":42,\"temperature\":1.0,\"top_p\":1.0,\"max_completions_tokens\":2048}},\"error\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "cancelFineTuningJob response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"cancelled\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
+                ::std::option::Option::Some(
+                    "the example omits `hyperparameters`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "cancelResponse response",
+                "{\"id\":\"resp_67cb71b351908190a308f3859487620d06981a8637e6bc44\",\"object\":\"response\",\"created_at\":1741386163,\"status\":\"cancelled\",\"background\":true,\"completed_at\":null,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-4o-2024-08-06\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67cb71b3c2b0819084d481baaaf148f206981a8637e6bc44\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Silent circuits hum,  \\nThoughts emerge in data streams—  \\nDigital dawn breaks.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "cancelRun response",
+                "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699076126,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"cancelling\",\"started_at\":1699076126,\"expires_at\":1699076726,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":null,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":\"You summarize books.\",\"tools\":[{\"type\":\"file_search\"}],\"tool_resources\":{\"file_search\":{\"vector_store_ids\":[\"vs_123\"]}},\"metadata\":{},\"usage\":null,\"temperature\":1.0,\"top_p\":1.0,\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                Upload,
+            >(
+                "cancelUpload response",
+                "{\"id\":\"upload_abc123\",\"object\":\"upload\",\"bytes\":2147483648,\"created_at\":1719184911,\"filename\":\"training_examples.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"cancelled\",\"expires_at\":1719127296}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupResponse,
+            >(
+                "create-group response",
+                "{\"object\":\"group\",\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Support Team\",\"created_at\":1711471533,\"is_scim_managed\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `group_type`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendAlert,
+            >(
+                "create-organization-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"organization.spend_alert\",\"threshold_amount\":100000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Project,
+            >(
+                "create-project response",
+                "{\"id\":\"proj_abc\",\"object\":\"organization.project\",\"name\":\"Project ABC\",\"created_at\":1711471533,\"archived_at\":null,\"status\":\"active\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "create-project-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectServiceAccountCreateResponse,
+            >(
+                "create-project-service-account response",
+                "{\"object\":\"organization.project.service_account\",\"id\":\"svc_acct_abc\",\"name\":\"Production App\",\"role\":\"member\",\"created_at\":1711471533,\"api_key\":{\"object\":\"organization.project.service_account.api_key\",\"value\":\"sk-abcdefghijklmnop123\",\"name\":\"Secret Key\",\"created_at\":1711471533,\"id\":\"key_abc\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendAlert,
+            >(
+                "create-project-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"project.spend_alert\",\"threshold_amount\":100000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectUser,
+            >(
+                "create-project-user response",
+                "{\"object\":\"organization.project.user\",\"id\":\"user_abc\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RealtimeSessionCreateResponse,
+            >(
+                "create-realtime-session response",
+                "{\"id\":\"sess_001\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime-2025-08-25\",\"modalities\":[\"audio\",\"text\"],\"instructions\":\"You are a friendly assistant.\",\"voice\":\"alloy\",\"input_audio_format\":\"pcm16\",\"output_audio_format\":\"pcm16\",\"input_audio_transcription\":{\"model\":\"whisper-1\"},\"turn_detection\":null,\"tools\":[],\"tool_choice\":\"none\",\"temperature\":0.7,\"max_response_output_tokens\":200,\"speed\":1.1,\"tracing\":\"auto\",\"client_secret\":{\"value\":\"ek_abc123\",\"expires_at\":1234567890}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                RealtimeTranscriptionSessionCreateResponse,
+            >(
+                "create-realtime-transcription-session response",
+                "{\"id\":\"sess_BBwZc7cFV3XizEyKGDCGL\",\"object\":\"realtime.transcription_session\",\"modalities\":[\"audio\",\"text\"],\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":200},\"input_audio_format\":\"pcm16\",\"input_audio_transcription\":{\"model\":\"gpt-4o-transcribe\",\"language\":null,\"prompt\":\"\"},\"client_secret\":null}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                RealtimeTranslationClientSecretCreateResponse,
+            >(
+                "create-realtime-translation-client-secret response",
+                "{\"value\":\"ek_68af296e8e408191a1120ab6383263c2\",\"expires_at\":1756310470,\"session\":{\"id\":\"sess_C9CiUVUzUzYIssh3ELY1d\",\"type\":\"translation\",\"expires_at\":1756310470,\"model\":\"gpt-realtime-translate\",\"audio\":{\"input\":{\"transcription\":{\"model\":\"gpt-realtime-whisper\"},\"noise_reduction\":null},\"output\":{\"language\":\"es\"}}}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "create-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssistantObject,
+            >(
+                "createAssistant#0 response",
+                "{\"id\":\"asst_abc123\",\"object\":\"assistant\",\"created_at\":1698984975,\"name\":\"Math Tutor\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are a personal math tutor. When asked a question, write and run Python code to answer the question.\",\"tools\":[{\"type\":\"code_interpreter\"}],\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssistantObject,
+            >(
+                "createAssistant#1 response",
+                "{\"id\":\"asst_abc123\",\"object\":\"assistant\",\"created_at\":1699009403,\"name\":\"HR Helper\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are an HR bot, and you have access to files to answer employee questions about company policies.\",\"tools\":[{\"type\":\"file_search\"}],\"tool_resources\":{\"file_search\":{\"vector_store_ids\":[\"vs_123\"]}},\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "createChatCompletion#0 response",
+                "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion\",\"created\":1741569952,\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello! How can I assist you today?\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "createChatCompletion#1 response",
+                "{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",\"created\":1741570283,\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"The image shows a wooden boardwalk path running through a lush green field or meadow. The sky is bright blue with some scattered clouds, giving the scene a serene and peaceful atmosphere. Trees and shrubs are visible in the background.\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1117,\"completion_tokens\":46,\"total_tokens\":1163,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "createChatCompletion#3 response",
+                "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion\",\"created\":1699896916,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_abc123\",\"type\":\"function\",\"function\":{\"name\":\"get_current_weather\",\"arguments\":\"{\\n\\\"location\\\": \\\"Boston, MA\\\"\\n}\"}}]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":82,\"completion_tokens\":17,\"total_tokens\":99,\"completion_tokens_details\":{\"reasoning_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "createChatCompletion#4 response",
+                "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion\",\"created\":1702685778,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello! How can I assist you today?\"},\"logprobs\":{\"content\":[{\"token\":\"Hello\",\"logprob\":-0.31725305,\"bytes\":[72,101,108,108,111],\"top_logprobs\":[{\"token\":\"Hello\",\"logprob\":-0.31725305,\"bytes\":[72,101,108,108,111]},{\"token\":\"Hi\",\"logprob\":-1.3190403,\"bytes\":[72,105]}]},{\"token\":\"!\",\"logprob\":-0.02380986,\"bytes\":[33],\"top_logprobs\":[{\"token\":\"!\",\"logprob\":-0.02380986,\"bytes\":[33]},{\"token\":\" there\",\"logprob\":-3.787621,\"bytes\":[32,116,104,101,114,101]}]},{\"token\":\" How\",\"logprob\":-0.000054669687,\"bytes\":[32,72,111,119],\"top_logprobs\":[{\"token\":\" How\",\"logprob\":-0.000054669687,\"bytes\":[32,72,111,119]},{\"token\":\"<|end|>\",\"logprob\":-10.953937,\"bytes\":null}]},{\"token\":\" can\",\"logprob\":-0.015801601,\"bytes\":[32,99,97,110],\"top_logprobs\":[{\"token\":\" can\",\"logprob\":-0.015801601,\"bytes\":[32,99,97,110]},{\"token\":\" may\",\"logprob\":-4.161023,\"bytes\":[32,109,97,121]}]},{\"token\":\" I\",\"logprob\":-3.7697225e-6,\"bytes\":[32,73],\"top_logprobs\":[{\"token\":\" I\",\"logprob\":-3.7697225e-6,\"bytes\":[32,73]},{\"token\":\" assist\",\"logprob\":-13.596657,\"bytes\":[32,97,115,115,105,115,116]}]},{\"token\":\" assist\",\"logprob\":-0.04571125,\"bytes\":[32,97,115,115,105,115,116],\"top_logprobs\":[{\"token\":\" assist\",\"logprob\":-0.04571125,\"bytes\":[32,97,115,115,105,115,116]},{\"token\":\" help\",\"logprob\":-3.1089056,\"bytes\":[32,104,101,108,112]}]},{\"token\":\" you\",\"logprob\":-5.4385737e-6,\"bytes\":[32,121,111,117],\"top_logprobs\":[{\"token\":\" you\",\"logprob\":-5.4385737e-6,\"bytes\":[32,121,111,117]},{\"token\":\" today\",\"logprob\":-12.807695,\"bytes\":[32,116,111,100,97,121]}]},{\"token\":\" today\",\"logprob\":-0.0040071653,\"bytes\":[32,116,111,100,97,121],\"top_logprobs\":[{\"token\":\" today\",\"logprob\":-0.0040071653,\"bytes\":[32,116,111,100,97,121]},{\"token\":\"?\",\"logprob\":-5.5247097,\"bytes\":[63]}]},{\"token\":\"?\",\"logprob\":-0.0008108172,\"bytes\":[63],\"top_logprobs\":[{\"token\":\"?\",\"logprob\":-0.0008108172,\"bytes\":[63]},{\"token\":\"?\\n\",\"logprob\":-7.184561,\"bytes\":[63,10]}]}]},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":9,\"total_tokens\":18,\"completion_tokens_details\":{\"reasoning_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"system_fingerprint\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateCompletionResponse,
+            >(
+                "createCompletion#0 response",
+                "{\"id\":\"cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7\",\"object\":\"text_completion\",\"created\":1589478378,\"model\":\"VAR_completion_model_id\",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"text\":\"\\n\\nThis is indeed a test\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ConversationResource,
+            >(
+                "createConversation response",
+                "{\"id\":\"conv_123\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":{\"topic\":\"demo\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ConversationItemList,
+            >(
+                "createConversationItems response",
+                "{\"object\":\"list\",\"data\":[{\"type\":\"message\",\"id\":\"msg_abc\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hello!\"}]},{\"type\":\"message\",\"id\":\"msg_def\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"How are you?\"}]}],\"first_id\":\"msg_abc\",\"last_id\":\"msg_def\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                EvalRun,
+            >(
+                "createEvalRun response",
+                "{\"object\":\"eval.run\",\"id\":\"evalrun_67e57965b480819094274e3a32235e4c\",\"eval_id\":\"eval_67e579652b548190aaa83ada4b125f47\",\"report_url\":\"https://platform.openai.com/evaluations/eval_67e579652b548190aaa83ada4b125f47&run_id=evalrun_67e57965b480819094274e3a32235e4c\",\"status\":\"queued\",\"model\":\"gpt-4o-mini\",\"name\":\"gpt-4o-mini\",\"created_at\":1743092069,\"result_counts\":{\"total\":0,\"errored\":0,\"failed\":0,\"passed\":0},\"per_model_usage\":null,\"per_testing_criteria_results\":null,\"data_source\":{\"type\":\"completions\",\"source\":{\"type\":\"file_content\",\"content\":[{\"item\":{\"input\":\"Tech Company Launches Advanced Artificial Intelligence Platform\",\"ground_truth\":\"Technology\"}}]},\"input_messages\":{\"type\":\"template\",\"template\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"Categorize a given news headline into one of the following topics: Technology, Markets, World, Business, or Sports.\\n\\n# Steps\\n\\n1. Analyze the content of the news headline to understand its primary focus.\\n2. Extract the subject matter, identifying any key indicators or keywords.\\n3. Use the identified indicators to determine the most suitable category out of the five options: Technology, Markets, World, Business, or Sports.\\n4. Ensure only one category is selected per headline.\\n\\n# Output Format\\n\\nRespond with the chosen category as a single word. For instance: \\\"Technology\\\", \\\"Markets\\\", \\\"World\\\", \\\"Business\\\", or \\\"Sports\\\".\\n\\n# Examples\\n\\n**Input**: \\\"Apple Unveils New iPhone Model, Featuring Advanced AI Features\\\"  \\n**Output**: \\\"Technology\\\"\\n\\n**Input**: \\\"Global Stocks Mixed as Investors Await Central Bank Decisions\\\"  \\n**Output**: \\\"Markets\\\"\\n\\n**Input**: \\\"War in Ukraine: Latest Updates on Negotiation Status\\\"  \\n**Output**: \\\"World\\\"\\n\\n**Input**: \\\"Microsoft in Talks to Acquire Gaming Company for $2 Billion\\\"  \\n**Output**: \\\"Business\\\"\\n\\n**Input**: \\\"Manchester United Secures Win in Premier League Football Match\\\"  \\n**Output**: \\\"Sports\\\" \\n\\n# Notes\\n\\n- If the headline appears to fit into more than one category, choose the most dominant theme.\\n- Keywords or phrases such as \\\"stocks\\\", \\\"company acquisition\\\", \\\"match\\\", or technological brands can be good indicators for classification.\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"{{item.input}}\"}}]},\"model\":\"gpt-4o-mini\",\"sampling_params\":{\"seed\":42,\"temperature\":1.0,\"top_p\":1.0,\"max_completions_tokens\":2048}},\"error\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListFineTuningCheckpointPermissionResponse,
+            >(
+                "createFineTuningCheckpointPermission response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"checkpoint.permission\",\"id\":\"cp_zc4Q7MP6XxulcVzj4MZdwsAB\",\"created_at\":1721764867,\"project_id\":\"proj_abGMw1llN8IrBb6SvvY5A1iH\"}],\"first_id\":\"cp_zc4Q7MP6XxulcVzj4MZdwsAB\",\"last_id\":\"cp_zc4Q7MP6XxulcVzj4MZdwsAB\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "createFineTuningJob#1 response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"queued\",\"validation_file\":null,\"training_file\":\"file-abc123\",\"hyperparameters\":{\"batch_size\":\"auto\",\"learning_rate_multiplier\":\"auto\",\"n_epochs\":2},\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"batch_size\":\"auto\",\"learning_rate_multiplier\":\"auto\",\"n_epochs\":2}}},\"metadata\":null,\"error\":{\"code\":null,\"message\":null,\"param\":null},\"finished_at\":null,\"seed\":683058546,\"trained_tokens\":null,\"estimated_finish\":null,\"integrations\":[],\"user_provided_suffix\":null,\"usage_metrics\":null,\"shared_with_openai\":false}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "createFineTuningJob#2 response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc\",\"model\":\"gpt-4o-mini\",\"created_at\":1746130590,\"fine_tuned_model\":null,\"organization_id\":\"org-abc\",\"result_files\":[],\"status\":\"queued\",\"validation_file\":\"file-123\",\"training_file\":\"file-abc\",\"method\":{\"type\":\"dpo\",\"dpo\":{\"hyperparameters\":{\"beta\":0.1,\"batch_size\":\"auto\",\"learning_rate_multiplier\":\"auto\",\"n_epochs\":\"auto\"}}},\"metadata\":null,\"error\":{\"code\":null,\"message\":null,\"param\":null},\"finished_at\":null,\"hyperparameters\":null,\"seed\":1036326793,\"estimated_finish\":null,\"integrations\":[],\"user_provided_suffix\":null,\"usage_metrics\":null,\"shared_with_openai\":false}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "createFineTuningJob#3 response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"o4-mini\",\"created_at\":1721764800,\"finished_at\":null,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"validating_files\",\"validation_file\":\"file-123\",\"training_file\":\"file-abc\",\"trained_tokens\":null,\"error\":{},\"user_provided_suffix\":null,\"seed\":950189191,\"estimated_finish\":null,\"integrations\":[],\"method\":{\"type\":\"reinforcement\",\"reinforcement\":{\"hyperparameters\":{\"batch_size\":\"auto\",\"learning_rate_multiplier\":\"auto\",\"n_epochs\":\"auto\",\"eval_interval\":\"auto\",\"eval_samples\":\"auto\",\"compute_multiplier\":\"auto\",\"reasoning_effort\":\"medium\"},\"grader\":{\"type\":\"string_check\",\"name\":\"Example string check grader\",\"input\":\"{{sample.output_text}}\",\"reference\":\"{{item.label}}\",\"operation\":\"eq\"},\"response_format\":null}},\"metadata\":null,\"usage_metrics\":null,\"shared_with_openai\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `code`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ImagesResponse,
+            >(
+                "createImage#0 response",
+                "{\"created\":1713833628,\"data\":[{\"b64_json\":\"...\"}],\"usage\":{\"total_tokens\":100,\"input_tokens\":50,\"output_tokens\":50,\"input_tokens_details\":{\"text_tokens\":10,\"image_tokens\":40}}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ImageGenStreamEvent,
+            >(
+                "createImage#1 event 0",
+                "{\"type\":\"image_generation.partial_image\",\"b64_json\":\"...\",\"partial_image_index\":0}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ImageGenStreamEvent,
+            >(
+                "createImage#1 event 1",
+                "{\"type\":\"image_generation.completed\",\"b64_json\":\"...\",\"usage\":{\"total_tokens\":100,\"input_tokens\":50,\"output_tokens\":50,\"input_tokens_details\":{\"text_tokens\":10,\"image_tokens\":40}}}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ImageEditStreamEvent,
+            >(
+                "createImageEdit#1 event 0",
+                "{\"type\":\"image_edit.partial_image\",\"b64_json\":\"...\",\"partial_image_index\":0}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ImageEditStreamEvent,
+            >(
+                "createImageEdit#1 event 1",
+                "{\"type\":\"image_edit.completed\",\"b64_json\":\"...\",\"usage\":{\"total_tokens\":100,\"input_tokens\":50,\"output_tokens\":50,\"input_tokens_details\":{\"text_tokens\":10,\"image_tokens\":40}}}",
+                ::std::option::Option::Some(
+                    "the example omits `created_at`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ImagesResponse,
+            >(
+                "createImageVariation response",
+                "{\"created\":1589478378,\"data\":[{\"url\":\"https://...\"},{\"url\":\"https://...\"}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                MessageObject,
+            >(
+                "createMessage response",
+                "{\"id\":\"msg_abc123\",\"object\":\"thread.message\",\"created_at\":1713226573,\"assistant_id\":null,\"thread_id\":\"thread_abc123\",\"run_id\":null,\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"How does AI work? Explain it in simple terms.\",\"annotations\":[]}}],\"attachments\":[],\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `status`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateModerationResponse,
+            >(
+                "createModeration#0 response",
+                "{\"id\":\"modr-AB8CjOTu2jiq12hp1AQPfeqFWaORR\",\"model\":\"text-moderation-007\",\"results\":[{\"flagged\":true,\"categories\":{\"sexual\":false,\"hate\":false,\"harassment\":true,\"self-harm\":false,\"sexual/minors\":false,\"hate/threatening\":false,\"violence/graphic\":false,\"self-harm/intent\":false,\"self-harm/instructions\":false,\"harassment/threatening\":true,\"violence\":true},\"category_scores\":{\"sexual\":0.000011726012417057063,\"hate\":0.22706663608551023,\"harassment\":0.5215635299682617,\"self-harm\":2.227119921371923e-6,\"sexual/minors\":7.107352217872176e-8,\"hate/threatening\":0.023547329008579258,\"violence/graphic\":0.00003391829886822961,\"self-harm/intent\":1.646940972932498e-6,\"self-harm/instructions\":1.1198755256458526e-9,\"harassment/threatening\":0.5694745779037476,\"violence\":0.9971134662628174}}]}",
+                ::std::option::Option::Some(
+                    "the example omits `illicit`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateModerationResponse,
+            >(
+                "createModeration#1 response",
+                "{\"id\":\"modr-0d9740456c391e43c445bf0f010940c7\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":true,\"categories\":{\"harassment\":true,\"harassment/threatening\":true,\"sexual\":false,\"hate\":false,\"hate/threatening\":false,\"illicit\":false,\"illicit/violent\":false,\"self-harm/intent\":false,\"self-harm/instructions\":false,\"self-harm\":false,\"sexual/minors\":false,\"violence\":true,\"violence/graphic\":true},\"category_scores\":{\"harassment\":0.8189693396524255,\"harassment/threatening\":0.804985420696006,\"sexual\":1.573112165348997e-6,\"hate\":0.007562942636942845,\"hate/threatening\":0.004208854591835476,\"illicit\":0.030535955153511665,\"illicit/violent\":0.008925306722380033,\"self-harm/intent\":0.00023023930975076432,\"self-harm/instructions\":0.0002293869201073356,\"self-harm\":0.012598046106750154,\"sexual/minors\":2.2125669095702613e-8,\"violence\":0.9999992735124786,\"violence/graphic\":0.843064871157054},\"category_applied_input_types\":{\"harassment\":[\"text\"],\"harassment/threatening\":[\"text\"],\"sexual\":[\"text\",\"image\"],\"hate\":[\"text\"],\"hate/threatening\":[\"text\"],\"illicit\":[\"text\"],\"illicit/violent\":[\"text\"],\"self-harm/intent\":[\"text\",\"image\"],\"self-harm/instructions\":[\"text\",\"image\"],\"self-harm\":[\"text\",\"image\"],\"sexual/minors\":[\"text\"],\"violence\":[\"text\",\"image\"],\"violence/graphic\":[\"text\",\"image\"]}}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#0 response",
+                "{\"id\":\"resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b\",\"object\":\"response\",\"created_at\":1741476542,\"status\":\"completed\",\"completed_at\":1741476543,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"In a peaceful grove beneath a silver moon, a unicorn named Lumina discovered a hidden pool that reflected the stars. As she dipped her horn into the water, the pool began to shimmer, revealing a pathway to a magical realm of endless night skies. Filled with wonder, Lumina whispered a wish for all who dream to find their own hidden magic, and as she glanced back, her hoofprints sparkled like stardust.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":36,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":87,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":123},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#1 response",
+                "{\"id\":\"resp_67ccd3a9da748190baa7f1570fe91ac604becb25c45c1d41\",\"object\":\"response\",\"created_at\":1741476777,\"status\":\"completed\",\"completed_at\":1741476778,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c45c1d41\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The image depicts a scenic landscape with a wooden boardwalk or pathway leading through lush, green grass under a blue sky with some clouds. The setting suggests a peaceful natural area, possibly a park or nature reserve. There are trees and shrubs in the background.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":328,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":52,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":380},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#2 response",
+                "{\"id\":\"resp_686eef60237881a2bd1180bb8b13de430e34c516d176ff86\",\"object\":\"response\",\"created_at\":1752100704,\"status\":\"completed\",\"completed_at\":1752100705,\"background\":false,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"max_tool_calls\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_686eef60d3e081a29283bdcbc4322fd90e34c516d176ff86\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"The file seems to contain excerpts from a letter to the shareholders of Berkshire Hathaway Inc., likely written by Warren Buffett. It covers several topics:\\n\\n1. **Communication Philosophy**: Buffett emphasizes the importance of transparency and candidness in reporting mistakes and successes to shareholders.\\n\\n2. **Mistakes and Learnings**: The letter acknowledges past mistakes in business assessments and management hires, highlighting the importance of correcting errors promptly.\\n\\n3. **CEO Succession**: Mention of Greg Abel stepping in as the new CEO and continuing the tradition of honest communication.\\n\\n4. **Pete Liegl Story**: A detailed account of acquiring Forest River and the relationship with its founder, highlighting trust and effective business decisions.\\n\\n5. **2024 Performance**: Overview of business performance, particularly in insurance and investment activities, with a focus on GEICO's improvement.\\n\\n6. **Tax Contributions**: Discussion of significant tax payments to the U.S. Treasury, credited to shareholders' reinvestments.\\n\\n7. **Investment Strategy**: A breakdown of Berkshire’s investments in both controlled subsidiaries and marketable equities, along with a focus on long-term holding strategies.\\n\\n8. **American Capitalism**: Reflections on America’s economic development and Berkshire’s role within it.\\n\\n9. **Property-Casualty Insurance**: Insights into the P/C insurance business model and its challenges and benefits.\\n\\n10. **Japanese Investments**: Information about Berkshire’s investments in Japanese companies and future plans.\\n\\n11. **Annual Meeting**: Details about the upcoming annual gathering in Omaha, including schedule changes and new book releases.\\n\\n12. **Personal Anecdotes**: Light-hearted stories about family and interactions, conveying Buffett's personable approach.\\n\\n13. **Financial Performance Data**: Tables comparing Berkshire’s annual performance to the S&P 500, showing impressive long-term gains.\\n\\nOverall, the letter reinforces Berkshire Hathaway's commitment to transparency, investment in both its businesses and the wider economy, and emphasizes strong leadership and prudent financial management.\"}],\"role\":\"assistant\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_logprobs\":0,\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":8438,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":398,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":8836},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#3 response",
+                "{\"id\":\"resp_67ccf18ef5fc8190b16dbee19bc54e5f087bb177ab789d5c\",\"object\":\"response\",\"created_at\":1741484430,\"status\":\"completed\",\"completed_at\":1741484431,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_67ccf18f64008190a39b619f4c8455ef087bb177ab789d5c\",\"status\":\"completed\"},{\"type\":\"message\",\"id\":\"msg_67ccf190ca3881909d433c50b1f6357e087bb177ab789d5c\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"As of today, March 9, 2025, one notable positive news story...\",\"annotations\":[{\"type\":\"url_citation\",\"start_index\":442,\"end_index\":557,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"},{\"type\":\"url_citation\",\"start_index\":962,\"end_index\":1077,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"},{\"type\":\"url_citation\",\"start_index\":1336,\"end_index\":1451,\"url\":\"https://.../?utm_source=chatgpt.com\",\"title\":\"...\"}]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"web_search_preview\",\"domains\":[],\"search_context_size\":\"medium\",\"user_location\":{\"type\":\"approximate\",\"city\":null,\"country\":\"US\",\"region\":null,\"timezone\":null}}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":328,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":356,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":684},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `action`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#4 response",
+                "{\"id\":\"resp_67ccf4c55fc48190b71bd0463ad3306d09504fb6872380d7\",\"object\":\"response\",\"created_at\":1741485253,\"status\":\"completed\",\"completed_at\":1741485254,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"file_search_call\",\"id\":\"fs_67ccf4c63cd08190887ef6464ba5681609504fb6872380d7\",\"status\":\"completed\",\"queries\":[\"attributes of an ancient brown dragon\"],\"results\":null},{\"type\":\"message\",\"id\":\"msg_67ccf4c93e5c81909d595b369351a9d309504fb6872380d7\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The attributes of an ancient brown dragon include...\",\"annotations\":[{\"type\":\"file_citation\",\"index\":320,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":576,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":815,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":815,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1030,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1030,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1156,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"},{\"type\":\"file_citation\",\"index\":1225,\"file_id\":\"file-4wDz5b167pAf72nx1h9eiN\",\"filename\":\"dragons.pdf\"}]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"file_search\",\"filters\":null,\"max_num_results\":20,\"ranking_options\":{\"ranker\":\"auto\",\"score_threshold\":0.0},\"vector_store_ids\":[\"vs_1234567890\"]}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":18307,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":348,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":18655},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 0",
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 1",
+                "{\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 2",
+                "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 3",
+                "{\"type\":\"response.content_part.added\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 4",
+                "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 5",
+                "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"text\":\"Hi there! How can I assist you today?\"}",
+                ::std::option::Option::Some(
+                    "the example omits `sequence_number`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 6",
+                "{\"type\":\"response.content_part.done\",\"item_id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 7",
+                "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}]}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ResponseStreamEvent,
+            >(
+                "createResponse#5 event 8",
+                "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"completed\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi there! How can I assist you today?\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":37,\"output_tokens\":11,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":48},\"user\":null,\"metadata\":{}}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#6 response",
+                "{\"id\":\"resp_67ca09c5efe0819096d0511c92b8c890096610f474011cc0\",\"object\":\"response\",\"created_at\":1741294021,\"status\":\"completed\",\"completed_at\":1741294022,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[{\"type\":\"function_call\",\"id\":\"fc_67ca09c6bedc8190a7abfec07b1a1332096610f474011cc0\",\"call_id\":\"call_unLAR8MvFNptuiZK6K6HCy5k\",\"name\":\"get_current_weather\",\"arguments\":\"{\\\"location\\\":\\\"Boston, MA\\\",\\\"unit\\\":\\\"celsius\\\"}\",\"status\":\"completed\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"function\",\"description\":\"Get the current weather in a given location\",\"name\":\"get_current_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\",\"description\":\"The city and state, e.g. San Francisco, CA\"},\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]}},\"required\":[\"location\",\"unit\"]},\"strict\":true}],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":291,\"output_tokens\":23,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":314},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `input_tokens_details`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "createResponse#7 response",
+                "{\"id\":\"resp_67ccd7eca01881908ff0b5146584e408072912b2993db808\",\"object\":\"response\",\"created_at\":1741477868,\"status\":\"completed\",\"completed_at\":1741477869,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"o1-2024-12-17\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67ccd7f7b5848190a6f3e95d809f6b44072912b2993db808\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"The classic tongue twister...\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":\"high\",\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":81,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":1035,\"output_tokens_details\":{\"reasoning_tokens\":832},\"total_tokens\":1116},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "createRun#0 response",
+                "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699063290,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"queued\",\"started_at\":1699063290,\"expires_at\":null,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":1699063291,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"incomplete_details\":null,\"tools\":[{\"type\":\"code_interpreter\"}],\"metadata\":{},\"usage\":null,\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                ThreadObject,
+            >(
+                "createThread#0 response",
+                "{\"id\":\"thread_abc123\",\"object\":\"thread\",\"created_at\":1699012949,\"metadata\":{},\"tool_resources\":{}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ThreadObject,
+            >(
+                "createThread#1 response",
+                "{\"id\":\"thread_abc123\",\"object\":\"thread\",\"created_at\":1699014083,\"metadata\":{},\"tool_resources\":{}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "createThreadAndRun#0 response",
+                "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699076792,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"queued\",\"started_at\":null,\"expires_at\":1699077392,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":null,\"required_action\":null,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are a helpful assistant.\",\"tools\":[],\"tool_resources\":{},\"metadata\":{},\"temperature\":1.0,\"top_p\":1.0,\"max_completion_tokens\":null,\"max_prompt_tokens\":null,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"incomplete_details\":null,\"usage\":null,\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponse,
+            >(
+                "createTranscription#0 response",
+                "{\"text\":\"Imagine the wildest idea that you've ever had, and you're curious about how it might scale to something that's a 100, a 1,000 times bigger. This is a place where you can get to do that.\",\"usage\":{\"type\":\"tokens\",\"input_tokens\":14,\"input_token_details\":{\"text_tokens\":0,\"audio_tokens\":14},\"output_tokens\":45,\"total_tokens\":59}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponse,
+            >(
+                "createTranscription#1 response",
+                "{\"task\":\"transcribe\",\"duration\":27.4,\"text\":\"Agent: Thanks for calling OpenAI support.\\nA: Hi, I'm trying to enable diarization.\\nAgent: Happy to walk you through the steps.\",\"segments\":[{\"type\":\"transcript.text.segment\",\"id\":\"seg_001\",\"start\":0.0,\"end\":4.7,\"text\":\"Thanks for calling OpenAI support.\",\"speaker\":\"agent\"},{\"type\":\"transcript.text.segment\",\"id\":\"seg_002\",\"start\":4.7,\"end\":11.8,\"text\":\"Hi, I'm trying to enable diarization.\",\"speaker\":\"A\"},{\"type\":\"transcript.text.segment\",\"id\":\"seg_003\",\"start\":12.1,\"end\":18.5,\"text\":\"Happy to walk you through the steps.\",\"speaker\":\"agent\"}],\"usage\":{\"type\":\"duration\",\"seconds\":27}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 0",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\"I\",\"logprobs\":[{\"token\":\"I\",\"logprob\":-0.00007588794,\"bytes\":[73]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 1",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" see\",\"logprobs\":[{\"token\":\" see\",\"logprob\":-3.1281633e-7,\"bytes\":[32,115,101,101]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 10",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" the\",\"logprobs\":[{\"token\":\" the\",\"logprob\":-0.0110956915,\"bytes\":[32,116,104,101]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 11",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" bright\",\"logprobs\":[{\"token\":\" bright\",\"logprob\":0.0,\"bytes\":[32,98,114,105,103,104,116]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 12",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" blessed\",\"logprobs\":[{\"token\":\" blessed\",\"logprob\":-0.000045848617,\"bytes\":[32,98,108,101,115,115,101,100]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 13",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" days\",\"logprobs\":[{\"token\":\" days\",\"logprob\":-0.000010802739,\"bytes\":[32,100,97,121,115]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 14",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\",\",\"logprobs\":[{\"token\":\",\",\"logprob\":-0.00001700133,\"bytes\":[44]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 15",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" the\",\"logprobs\":[{\"token\":\" the\",\"logprob\":-0.0000118755715,\"bytes\":[32,116,104,101]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 16",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" dark\",\"logprobs\":[{\"token\":\" dark\",\"logprob\":-5.5122365e-7,\"bytes\":[32,100,97,114,107]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 17",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" sacred\",\"logprobs\":[{\"token\":\" sacred\",\"logprob\":-5.4385737e-6,\"bytes\":[32,115,97,99,114,101,100]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 18",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" nights\",\"logprobs\":[{\"token\":\" nights\",\"logprob\":-4.00813e-6,\"bytes\":[32,110,105,103,104,116,115]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 19",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\",\",\"logprobs\":[{\"token\":\",\",\"logprob\":-0.0036910512,\"bytes\":[44]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 2",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" skies\",\"logprobs\":[{\"token\":\" skies\",\"logprob\":-2.3392786e-6,\"bytes\":[32,115,107,105,101,115]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 20",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" and\",\"logprobs\":[{\"token\":\" and\",\"logprob\":-0.0031903093,\"bytes\":[32,97,110,100]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 21",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" I\",\"logprobs\":[{\"token\":\" I\",\"logprob\":-1.504853e-6,\"bytes\":[32,73]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 22",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" think\",\"logprobs\":[{\"token\":\" think\",\"logprob\":-4.3202e-7,\"bytes\":[32,116,104,105,110,107]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 23",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" to\",\"logprobs\":[{\"token\":\" to\",\"logprob\":-1.9361265e-7,\"bytes\":[32,116,111]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 24",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" myself\",\"logprobs\":[{\"token\":\" myself\",\"logprob\":-1.7432603e-6,\"bytes\":[32,109,121,115,101,108,102]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 25",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\",\",\"logprobs\":[{\"token\":\",\",\"logprob\":-0.29254505,\"bytes\":[44]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 26",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" what\",\"logprobs\":[{\"token\":\" what\",\"logprob\":-0.016815351,\"bytes\":[32,119,104,97,116]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 27",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" a\",\"logprobs\":[{\"token\":\" a\",\"logprob\":-3.1281633e-7,\"bytes\":[32,97]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 28",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" wonderful\",\"logprobs\":[{\"token\":\" wonderful\",\"logprob\":-2.1008714e-6,\"bytes\":[32,119,111,110,100,101,114,102,117,108]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 29",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" world\",\"logprobs\":[{\"token\":\" world\",\"logprob\":-8.180258e-6,\"bytes\":[32,119,111,114,108,100]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 3",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" of\",\"logprobs\":[{\"token\":\" of\",\"logprob\":-3.1281633e-7,\"bytes\":[32,111,102]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 30",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\".\",\"logprobs\":[{\"token\":\".\",\"logprob\":-0.014231676,\"bytes\":[46]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 31",
+                "{\"type\":\"transcript.text.done\",\"text\":\"I see skies of blue and clouds of white, the bright blessed days, the dark sacred nights, and I think to myself, what a wonderful world.\",\"logprobs\":[{\"token\":\"I\",\"logprob\":-0.00007588794,\"bytes\":[73]},{\"token\":\" see\",\"logprob\":-3.1281633e-7,\"bytes\":[32,115,101,101]},{\"token\":\" skies\",\"logprob\":-2.3392786e-6,\"bytes\":[32,115,107,105,101,115]},{\"token\":\" of\",\"logprob\":-3.1281633e-7,\"bytes\":[32,111,102]},{\"token\":\" blue\",\"logprob\":-1.0280384e-6,\"bytes\":[32,98,108,117,101]},{\"token\":\" and\",\"logprob\":-0.0005108566,\"bytes\":[32,97,110,100]},{\"token\":\" clouds\",\"logprob\":-1.9361265e-7,\"bytes\":[32,99,108,111,117,100,115]},{\"token\":\" of\",\"logprob\":-1.9361265e-7,\"bytes\":[32,111,102]},{\"token\":\" white\",\"logprob\":-7.89631e-7,\"bytes\":[32,119,104,105,116,101]},{\"token\":\",\",\"logprob\":-0.0014890312,\"bytes\":[44]},{\"token\":\" the\",\"logprob\":-0.0110956915,\"bytes\":[32,116,104,101]},{\"token\":\" bright\",\"logprob\":0.0,\"bytes\":[32,98,114,105,103,104,116]},{\"token\":\" blessed\",\"logprob\":-0.000045848617,\"bytes\":[32,98,108,101,115,115,101,100]},{\"token\":\" days\",\"logprob\":-0.000010802739,\"bytes\":[32,100,97,121,115]},{\"token\":\",\",\"logprob\":-0.00001700133,\"bytes\":[44]},{\"token\":\" the\",\"logprob\":-0.0000118755715,\"bytes\":[32,116,104,101]},{\"token\":\" dark\",\"logprob\":-5.5122365e-7,\"bytes\":[32,100,97,114,107]},{\"token\":\" sacred\",\"logprob\":-5.4385737e-6,\"bytes\":[32,115,97,99,114,101,100]},{\"token\":\" nights\",\"logprob\":-4.00813e-6,\"bytes\":[32,110,105,103,104,116,115]},{\"token\":\",\",\"logprob\":-0.0036910512,\"bytes\":[44]},{\"token\":\" and\",\"logprob\":-0.0031903093,\"bytes\":[32,97,110,100]},{\"token\":\" I\",\"logprob\":-1.504853e-6,\"bytes\":[32,73]},{\"token\":\" think\",\"logprob\":-4.3202e-7,\"bytes\":[32,116,104,105,110,107]},{\"token\":\" to\",\"logprob\":-1.9361265e-7,\"bytes\":[32,116,111]},{\"token\":\" myself\",\"logprob\":-1.7432603e-6,\"bytes\":[32,109,121,115,101,108,102]},{\"token\":\",\",\"logprob\":-0.29254505,\"bytes\":[44]},{\"token\":\" what\",\"logprob\":-0.016815351,\"bytes\":[32,119,104,97,116]},{\"token\":\" a\",\"logprob\":-3.1281633e-7,\"bytes\":[32,97]},{\"token\":\" wonderful\",\"logprob\":-2.1008714e-6,\"bytes\":[32,119,111,110,100,101,114,102,117,108]},{\"token\":\" world\",\"logprob\":-8.180258e-6,\"bytes\":[32,119,111,114,108,100]},{\"token\":\".\",\"logprob\":-0.014231676,\"bytes\":[46]}],\"usage\":{\"input_tokens\":14,\"input_token_details\":{\"text_tokens\":0,\"audio_tokens\":14},\"output_tokens\":45,\"total_tokens\":59}}",
+                ::std::option::Option::Some(
+                    "the example omits `type`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 4",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" blue\",\"logprobs\":[{\"token\":\" blue\",\"logprob\":-1.0280384e-6,\"bytes\":[32,98,108,117,101]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 5",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" and\",\"logprobs\":[{\"token\":\" and\",\"logprob\":-0.0005108566,\"bytes\":[32,97,110,100]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 6",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" clouds\",\"logprobs\":[{\"token\":\" clouds\",\"logprob\":-1.9361265e-7,\"bytes\":[32,99,108,111,117,100,115]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 7",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" of\",\"logprobs\":[{\"token\":\" of\",\"logprob\":-1.9361265e-7,\"bytes\":[32,111,102]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 8",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\" white\",\"logprobs\":[{\"token\":\" white\",\"logprob\":-7.89631e-7,\"bytes\":[32,119,104,105,116,101]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponseStreamEvent,
+            >(
+                "createTranscription#2 event 9",
+                "{\"type\":\"transcript.text.delta\",\"delta\":\",\",\"logprobs\":[{\"token\":\",\",\"logprob\":-0.0014890312,\"bytes\":[44]}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranscriptionResponse,
+            >(
+                "createTranscription#3 response",
+                "{\"text\":\"Hey, my knee is hurting and I want to see the doctor tomorrow ideally.\",\"logprobs\":[{\"token\":\"Hey\",\"logprob\":-1.0415299,\"bytes\":[72,101,121]},{\"token\":\",\",\"logprob\":-0.00009805982,\"bytes\":[44]},{\"token\":\" my\",\"logprob\":-0.00229799,\"bytes\":[32,109,121]},{\"token\":\" knee\",\"logprob\":-0.000047159858,\"bytes\":[32,107,110,101,101]},{\"token\":\" is\",\"logprob\":-0.043909557,\"bytes\":[32,105,115]},{\"token\":\" hurting\",\"logprob\":-0.000011041146,\"bytes\":[32,104,117,114,116,105,110,103]},{\"token\":\" and\",\"logprob\":-0.011076359,\"bytes\":[32,97,110,100]},{\"token\":\" I\",\"logprob\":-5.3193703e-6,\"bytes\":[32,73]},{\"token\":\" want\",\"logprob\":-0.0017156356,\"bytes\":[32,119,97,110,116]},{\"token\":\" to\",\"logprob\":-7.89631e-7,\"bytes\":[32,116,111]},{\"token\":\" see\",\"logprob\":-5.5122365e-7,\"bytes\":[32,115,101,101]},{\"token\":\" the\",\"logprob\":-0.0040786397,\"bytes\":[32,116,104,101]},{\"token\":\" doctor\",\"logprob\":-2.3392786e-6,\"bytes\":[32,100,111,99,116,111,114]},{\"token\":\" tomorrow\",\"logprob\":-7.89631e-7,\"bytes\":[32,116,111,109,111,114,114,111,119]},{\"token\":\" ideally\",\"logprob\":-0.5800861,\"bytes\":[32,105,100,101,97,108,108,121]},{\"token\":\".\",\"logprob\":-0.00011093382,\"bytes\":[46]}],\"usage\":{\"type\":\"tokens\",\"input_tokens\":14,\"input_token_details\":{\"text_tokens\":0,\"audio_tokens\":14},\"output_tokens\":45,\"total_tokens\":59}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateTranslationResponse,
+            >(
+                "createTranslation response",
+                "{\"text\":\"Hello, my name is Wolfgang and I come from Germany. Where are you heading today?\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Upload,
+            >(
+                "createUpload response",
+                "{\"id\":\"upload_abc123\",\"object\":\"upload\",\"bytes\":2147483648,\"created_at\":1719184911,\"filename\":\"training_examples.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"pending\",\"expires_at\":1719127296}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                VectorStoreObject,
+            >(
+                "createVectorStore response",
+                "{\"id\":\"vs_abc123\",\"object\":\"vector_store\",\"created_at\":1699061776,\"name\":\"Support FAQ\",\"description\":\"Contains commonly asked questions and answers, organized by topic.\",\"bytes\":139920,\"file_counts\":{\"in_progress\":0,\"completed\":3,\"failed\":0,\"cancelled\":0,\"total\":3}}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                VectorStoreFileObject,
+            >(
+                "createVectorStoreFile response",
+                "{\"id\":\"file-abc123\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"usage_bytes\":1234,\"vector_store_id\":\"vs_abcd\",\"status\":\"completed\",\"last_error\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                VideoResource,
+            >(
+                "createVideo response",
+                "{\"id\":\"video_123\",\"object\":\"video\",\"model\":\"sora-2\",\"status\":\"queued\",\"progress\":0,\"created_at\":1712697600,\"size\":\"1024x1792\",\"seconds\":\"8\",\"quality\":\"standard\"}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                GroupDeletedResource,
+            >(
+                "delete-group response",
+                "{\"object\":\"group.deleted\",\"id\":\"group_01J1F8ABCDXYZ\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                InviteDeleteResponse,
+            >(
+                "delete-invite response",
+                "{\"object\":\"organization.invite.deleted\",\"id\":\"invite-abc\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendAlertDeletedResource,
+            >(
+                "delete-organization-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"organization.spend_alert.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectApiKeyDeleteResponse,
+            >(
+                "delete-project-api-key response",
+                "{\"object\":\"organization.project.api_key.deleted\",\"id\":\"key_abc\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectModelPermissionsDeleteResponse,
+            >(
+                "delete-project-model-permissions response",
+                "{\"object\":\"project.model_permissions.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleDeletedResource,
+            >(
+                "delete-project-role response",
+                "{\"object\":\"role.deleted\",\"id\":\"role_01J1F8PROJ\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectServiceAccountDeleteResponse,
+            >(
+                "delete-project-service-account response",
+                "{\"object\":\"organization.project.service_account.deleted\",\"id\":\"svc_acct_abc\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendAlertDeletedResource,
+            >(
+                "delete-project-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"project.spend_alert.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectUserDeleteResponse,
+            >(
+                "delete-project-user response",
+                "{\"object\":\"organization.project.user.deleted\",\"id\":\"user_abc\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleDeletedResource,
+            >(
+                "delete-role response",
+                "{\"object\":\"role.deleted\",\"id\":\"role_01J1F8ROLE01\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UserDeleteResponse,
+            >(
+                "delete-user response",
+                "{\"object\":\"organization.user.deleted\",\"id\":\"user_abc\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteAssistantResponse,
+            >(
+                "deleteAssistant response",
+                "{\"id\":\"asst_abc123\",\"object\":\"assistant.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteCertificateResponse,
+            >(
+                "deleteCertificate response",
+                "{\"object\":\"certificate.deleted\",\"id\":\"cert_abc\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ChatCompletionDeleted,
+            >(
+                "deleteChatCompletion response",
+                "{\"object\":\"chat.completion.deleted\",\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeletedConversationResource,
+            >(
+                "deleteConversation response",
+                "{\"id\":\"conv_123\",\"object\":\"conversation.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ConversationResource,
+            >(
+                "deleteConversationItem response",
+                "{\"id\":\"conv_123\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":{\"topic\":\"demo\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteEvalResponse,
+            >(
+                "deleteEval response",
+                "{\"object\":\"eval.deleted\",\"deleted\":true,\"eval_id\":\"eval_abc123\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteEvalRunResponse,
+            >(
+                "deleteEvalRun response",
+                "{\"object\":\"eval.run.deleted\",\"deleted\":true,\"run_id\":\"evalrun_abc456\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteFileResponse,
+            >(
+                "deleteFile response",
+                "{\"id\":\"file-abc123\",\"object\":\"file\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteFineTuningCheckpointPermissionResponse,
+            >(
+                "deleteFineTuningCheckpointPermission response",
+                "{\"object\":\"checkpoint.permission\",\"id\":\"cp_zc4Q7MP6XxulcVzj4MZdwsAB\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteMessageResponse,
+            >(
+                "deleteMessage response",
+                "{\"id\":\"msg_abc123\",\"object\":\"thread.message.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteModelResponse,
+            >(
+                "deleteModel response",
+                "{\"id\":\"ft:gpt-4o-mini:acemeco:suffix:abc123\",\"object\":\"model\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeleteThreadResponse,
+            >(
+                "deleteThread response",
+                "{\"id\":\"thread_abc123\",\"object\":\"thread.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssistantObject,
+            >(
+                "getAssistant response",
+                "{\"id\":\"asst_abc123\",\"object\":\"assistant\",\"created_at\":1699009709,\"name\":\"HR Helper\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are an HR bot, and you have access to files to answer employee questions about company policies.\",\"tools\":[{\"type\":\"file_search\"}],\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Certificate,
+            >(
+                "getCertificate response",
+                "{\"object\":\"certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"created_at\":1234567,\"certificate_details\":{\"valid_at\":1234567,\"expires_at\":12345678,\"content\":\"-----BEGIN CERTIFICATE-----MIIDeT...-----END CERTIFICATE-----\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "getChatCompletion response",
+                "{\"object\":\"chat.completion\",\"id\":\"chatcmpl-abc123\",\"model\":\"gpt-4o-2024-08-06\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ChatCompletionMessageList,
+            >(
+                "getChatCompletionMessages response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2-0\",\"role\":\"user\",\"content\":\"write a haiku about ai\",\"name\":null,\"content_parts\":null}],\"first_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2-0\",\"last_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2-0\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example does not match the schema: invalid value: string 'user', expected the string 'assistant'",
+                ),
+                outcome,
+            );
+            super::check::<
+                ConversationResource,
+            >(
+                "getConversation response",
+                "{\"id\":\"conv_123\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":{\"topic\":\"demo\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ConversationItem,
+            >(
+                "getConversationItem response",
+                "{\"type\":\"message\",\"id\":\"msg_abc\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hello!\"}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                EvalRun,
+            >(
+                "getEvalRun response",
+                "{\"object\":\"eval.run\",\"id\":\"evalrun_67abd54d60ec8190832b46859da808f7\",\"eval_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"report_url\":\"https://platform.openai.com/evaluations/eval_67abd54d9b0081909a86353f6fb9317a?run_id=evalrun_67abd54d60ec8190832b46859da808f7\",\"status\":\"queued\",\"model\":\"gpt-4o-mini\",\"name\":\"gpt-4o-mini\",\"created_at\":1743092069,\"result_counts\":{\"total\":0,\"errored\":0,\"failed\":0,\"passed\":0},\"per_model_usage\":null,\"per_testing_criteria_results\":null,\"data_source\":{\"type\":\"completions\",\"source\":{\"type\":\"file_content\",\"content\":[{\"item\":{\"input\":\"Tech Company Launches Advanced Artificial Intelligence Platform\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"Central Bank Increases Interest Rates Amid Inflation Concerns\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"International Summit Addresses Climate Change Strategies\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Major Retailer Reports Record-Breaking Holiday Sales\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"National Team Qualifies for World Championship Finals\",\"ground_truth\":\"Sports\"}},{\"item\":{\"input\":\"Stock Markets Rally After Positive Economic Data Released\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"Global Manufacturer Announces Merger with Competitor\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"Breakthrough in Renewable Energy Technology Unveiled\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"World Leaders Sign Historic Climate Agreement\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Professional Athlete Sets New Record in Championship Event\",\"ground_truth\":\"Sports\"}},{\"item\":{\"input\":\"Financial Institutions Adapt to New Regulatory Requirements\",\"ground_truth\":\"Business\"}},{\"item\":{\"input\":\"Tech Conference Showcases Advances in Artificial Intelligence\",\"ground_truth\":\"Technology\"}},{\"item\":{\"input\":\"Global Markets Respond to Oil Price Fluctuations\",\"ground_truth\":\"Markets\"}},{\"item\":{\"input\":\"International Cooperation Strengthened Through New Treaty\",\"ground_truth\":\"World\"}},{\"item\":{\"input\":\"Sports League Announces Revised Schedule for Upcoming Season\",\"ground_truth\":\"Sports\"}}]},\"input_messages\":{\"type\":\"template\",\"template\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"Categorize a given news headline into one of the following topics: Technology, Markets, World, Business, or Sports.\\n\\n# Steps\\n\\n1. Analyze the content of the news headline to understand its primary focus.\\n2. Extract the subject matter, identifying any key indicators or keywords.\\n3. Use the identified indicators to determine the most suitable category out of the five options: Technology, Markets, World, Business, or Sports.\\n4. Ensure only one category is selected per headline.\\n\\n# Output Format\\n\\nRespond with the chosen category as a single word. For instance: \\\"Technology\\\", \\\"Markets\\\", \\\"World\\\", \\\"Business\\\", or \\\"Sports\\\".\\n\\n# Examples\\n\\n**Input**: \\\"Apple Unveils New iPhone Model, Featuring Advanced AI Features\\\"  \\n**Output**: \\\"Technology\\\"\\n\\n**Input**: \\\"Global Stocks Mixed as Investors Await Central Bank Decisions\\\"  \\n**Output**: \\\"Markets\\\"\\n\\n**Input**: \\\"War in Ukraine: Latest Updates on Negotiation Status\\\"  \\n**Output**: \\\"World\\\"\\n\\n**Input**: \\\"Microsoft in Talks to Acquire Gaming Company for $2 Billion\\\"  \\n**Output**: \\\"Business\\\"\\n\\n**Input**: \\\"Manchester United Secures Win in Premier League Football Match\\\"  \\n**Output**: \\\"Sports\\\" \\n\\n# Notes\\n\\n- If the headline appears to fit into more than one category, choose the most dominant theme.\\n- Keywords or phrases such as \\\"stocks\\\", \\\"company acquisition\\\", \\\"match\\\", or technological brands can be good indicators for classification.\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"{{item.input}}\"}}]},\"model\":\"gpt-4o-mini\",\"sampling_params\":{\"seed\":42,\"temperature\":1.0,\"top_p\":1.0,\"max_completions_tokens\":2048}},\"error\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                EvalRunOutputItem,
+            >(
+                "getEvalRunOutputItem response",
+                "{\"object\":\"eval.run.output_item\",\"id\":\"outputitem_67e5796c28e081909917bf79f6e6214d\",\"created_at\":1743092076,\"run_id\":\"evalrun_67abd54d60ec8190832b46859da808f7\",\"eval_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"status\":\"pass\",\"datasource_item_id\":5,\"datasource_item\":{\"input\":\"Stock Markets Rally After Positive Economic Data Released\",\"ground_truth\":\"Markets\"},\"results\":[{\"name\":\"String check-a2486074-d803-4445-b431-ad2262e85d47\",\"sample\":null,\"passed\":true,\"score\":1.0}],\"sample\":{\"input\":[{\"role\":\"developer\",\"content\":\"Categorize a given news headline into one of the following topics: Technology, Markets, World, Business, or Sports.\\n\\n# Steps\\n\\n1. Analyze the content of the news headline to understand its primary focus.\\n2. Extract the subject matter, identifying any key indicators or keywords.\\n3. Use the identified indicators to determine the most suitable category out of the five options: Technology, Markets, World, Business, or Sports.\\n4. Ensure only one category is selected per headline.\\n\\n# Output Format\\n\\nRespond with the chosen category as a single word. For instance: \\\"Technology\\\", \\\"Markets\\\", \\\"World\\\", \\\"Business\\\", or \\\"Sports\\\".\\n\\n# Examples\\n\\n**Input**: \\\"Apple Unveils New iPhone Model, Featuring Advanced AI Features\\\"  \\n**Output**: \\\"Technology\\\"\\n\\n**Input**: \\\"Global Stocks Mixed as Investors Await Central Bank Decisions\\\"  \\n**Output**: \\\"Markets\\\"\\n\\n**Input**: \\\"War in Ukraine: Latest Updates on Negotiation Status\\\"  \\n**Output**: \\\"World\\\"\\n\\n**Input**: \\\"Microsoft in Talks to Acquire Gaming Company for $2 Billion\\\"  \\n**Output**: \\\"Business\\\"\\n\\n**Input**: \\\"Manchester United Secures Win in Premier League Football Match\\\"  \\n**Output**: \\\"Sports\\\" \\n\\n# Notes\\n\\n- If the headline appears to fit into more than one category, choose the most dominant theme.\\n- Keywords or phrases such as \\\"stocks\\\", \\\"company acquisition\\\", \\\"match\\\", or technological brands can be good indicators for classification.\\n\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null},{\"role\":\"user\",\"content\":\"Stock Markets Rally After Positive Economic Data Released\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null}],\"output\":[{\"role\":\"assistant\",\"content\":\"Markets\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null}],\"finish_reason\":\"stop\",\"model\":\"gpt-4o-mini-2024-07-18\",\"usage\":{\"total_tokens\":325,\"completion_tokens\":2,\"prompt_tokens\":323,\"cached_tokens\":0},\"error\":null,\"temperature\":1.0,\"max_completion_tokens\":2048,\"top_p\":1.0,\"seed\":42}}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                EvalRunOutputItemList,
+            >(
+                "getEvalRunOutputItems response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"eval.run.output_item\",\"id\":\"outputitem_67e5796c28e081909917bf79f6e6214d\",\"created_at\":1743092076,\"run_id\":\"evalrun_67abd54d60ec8190832b46859da808f7\",\"eval_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"status\":\"pass\",\"datasource_item_id\":5,\"datasource_item\":{\"input\":\"Stock Markets Rally After Positive Economic Data Released\",\"ground_truth\":\"Markets\"},\"results\":[{\"name\":\"String check-a2486074-d803-4445-b431-ad2262e85d47\",\"sample\":null,\"passed\":true,\"score\":1.0}],\"sample\":{\"input\":[{\"role\":\"developer\",\"content\":\"Categorize a given news headline into one of the following topics: Technology, Markets, World, Business, or Sports.\\n\\n# Steps\\n\\n1. Analyze the content of the news headline to understand its primary focus.\\n2. Extract the subject matter, identifying any key indicators or keywords.\\n3. Use the identified indicators to determine the most suitable category out of the five options: Technology, Markets, World, Business, or Sports.\\n4. Ensure only one category is selected per headline.\\n\\n# Output Format\\n\\nRespond with the chosen category as a single word. For instance: \\\"Technology\\\", \\\"Markets\\\", \\\"World\\\", \\\"Business\\\", or \\\"Sports\\\".\\n\\n# Examples\\n\\n**Input**: \\\"Apple Unveils New iPhone Model, Featuring Advanced AI Features\\\"  \\n**Output**: \\\"Technology\\\"\\n\\n**Input**: \\\"Global Stocks Mixed as Investors Await Central Bank Decisions\\\"  \\n**Output**: \\\"Markets\\\"\\n\\n**Input**: \\\"War in Ukraine: Latest Updates on Negotiation Status\\\"  \\n**Output**: \\\"World\\\"\\n\\n**Input**: \\\"Microsoft in Talks to Acquire Gaming Company for $2 Billion\\\"  \\n**Output**: \\\"Business\\\"\\n\\n**Input**: \\\"Manchester United Secures Win in Premier League Football Match\\\"  \\n**Output**: \\\"Sports\\\" \\n\\n# Notes\\n\\n- If the headline appears to fit into more than one category, choose the most dominant theme.\\n- Keywords or phrases such as \\\"stocks\\\", \\\"company acquisition\\\", \\\"match\\\", or technological brands can be good indicators for classification.\\n\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null},{\"role\":\"user\",\"content\":\"Stock Markets Rally After Positive Economic Data Released\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null}],\"output\":[{\"role\":\"assistant\",\"content\":\"Markets\",\"tool_call_id\":null,\"tool_calls\":null,\"function_call\":null}],\"finish_reason\":\"stop\",\"model\":\"gpt-4o-mini-2024-07-18\",\"usage\":{\"total_tokens\":325,\"completion_tokens\":2,\"prompt_tokens\":323,\"cached_tokens\":0},\"error\":null,\"temperature\":1.0,\"max_completion_tokens\":2048,\"top_p\":1.0,\"seed\":42}}],\"first_id\":\"outputitem_67e5796c28e081909917bf79f6e6214d\",\"last_id\":\"outputitem_67e5796c28e081909917bf79f6e6214d\",\"has_more\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                EvalRunList,
+            >(
+                "getEvalRuns response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"eval.run\",\"id\":\"evalrun_67e0c7d31560819090d60c0780591042\",\"eval_id\":\"eval_67e0c726d560819083f19a957c4c640b\",\"report_url\":\"https://platform.openai.com/evaluations/eval_67e0c726d560819083f19a957c4c640b\",\"status\":\"completed\",\"model\":\"o3-mini\",\"name\":\"bulk_with_negative_examples_o3-mini\",\"created_at\":1742784467,\"result_counts\":{\"total\":1,\"errored\":0,\"failed\":0,\"passed\":1},\"per_model_usage\":[{\"model_name\":\"o3-mini\",\"invocation_count\":1,\"prompt_tokens\":563,\"completion_tokens\":874,\"total_tokens\":1437,\"cached_tokens\":0}],\"per_testing_criteria_results\":[{\"testing_criteria\":\"Push Notification Summary Grader-1808cd0b-eeec-4e0b-a519-337e79f4f5d1\",\"passed\":1,\"failed\":0}],\"data_source\":{\"type\":\"completions\",\"source\":{\"type\":\"file_content\",\"content\":[{\"item\":{\"notifications\":\"\\n- New message from Sarah: \\\"Can you call me later?\\\"\\n- Your package has been delivered!\\n- Flash sale: 20% off electronics for the next 2 hours!\\n\"}}]},\"input_messages\":{\"type\":\"template\",\"template\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"\\n\\n\\n\\nYou are a helpful assistant that takes in an array of push notifications and returns a collapsed summary of them.\\nThe push notification will be provided as follows:\\n<push_notifications>\\n...notificationlist...\\n</push_notifications>\\n\\nYou should return just the summary and nothing else.\\n\\n\\nYou should return a summary that is concise and snappy.\\n\\n\\nHere is an example of a good summary:\\n<push_notifications>\\n- Traffic alert: Accident reported on Main Street.- Package out for delivery: Expected by 5 PM.- New friend suggestion: Connect with Emma.\\n</push_notifications>\\n<summary>\\nTraffic alert, package expected by 5pm, suggestion for new friend (Emily).\\n</summary>\\n\\n\\nHere is an example of a bad summary:\\n<push_notifications>\\n- Traffic alert: Accident reported on Main Street.- Package out for delivery: Expected by 5 PM.- New friend suggestion: Connect with Emma.\\n</push_notifications>\\n<summary>\\nTraffic alert reported on main street. You have a package that will arrive by 5pm, Emily is a new friend suggested for you.\\n</summary>\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"<push_notifications>{{item.notifications}}</push_notifications>\"}}]},\"model\":\"o3-mini\",\"sampling_params\":null},\"error\":null,\"metadata\":{}}],\"first_id\":\"evalrun_67e0c7d31560819090d60c0780591042\",\"last_id\":\"evalrun_67e0c7d31560819090d60c0780591042\",\"has_more\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                MessageObject,
+            >(
+                "getMessage response",
+                "{\"id\":\"msg_abc123\",\"object\":\"thread.message\",\"created_at\":1699017614,\"assistant_id\":null,\"thread_id\":\"thread_abc123\",\"run_id\":null,\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"How does AI work? Explain it in simple terms.\",\"annotations\":[]}}],\"attachments\":[],\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `status`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Response,
+            >(
+                "getResponse response",
+                "{\"id\":\"resp_67cb71b351908190a308f3859487620d06981a8637e6bc44\",\"object\":\"response\",\"created_at\":1741386163,\"status\":\"completed\",\"completed_at\":1741386164,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"model\":\"gpt-4o-2024-08-06\",\"output\":[{\"type\":\"message\",\"id\":\"msg_67cb71b3c2b0819084d481baaaf148f206981a8637e6bc44\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Silent circuits hum,  \\nThoughts emerge in data streams—  \\nDigital dawn breaks.\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":32,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":18,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":50},\"user\":null,\"metadata\":{}}",
+                ::std::option::Option::Some(
+                    "the example omits `logprobs`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "getRun response",
+                "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699075072,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"completed\",\"started_at\":1699075072,\"expires_at\":null,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":1699075073,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"incomplete_details\":null,\"tools\":[{\"type\":\"code_interpreter\"}],\"metadata\":{},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579},\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunStepObject,
+            >(
+                "getRunStep response",
+                "{\"id\":\"step_abc123\",\"object\":\"thread.run.step\",\"created_at\":1699063291,\"run_id\":\"run_abc123\",\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"type\":\"message_creation\",\"status\":\"completed\",\"cancelled_at\":null,\"completed_at\":1699063291,\"expired_at\":null,\"failed_at\":null,\"last_error\":null,\"step_details\":{\"type\":\"message_creation\",\"message_creation\":{\"message_id\":\"msg_abc123\"}},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ThreadObject,
+            >(
+                "getThread response",
+                "{\"id\":\"thread_abc123\",\"object\":\"thread\",\"created_at\":1699014083,\"metadata\":{},\"tool_resources\":{\"code_interpreter\":{\"file_ids\":[]}}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                VectorStoreObject,
+            >(
+                "getVectorStore response",
+                "{\"id\":\"vs_abc123\",\"object\":\"vector_store\",\"created_at\":1699061776}",
+                ::std::option::Option::Some(
+                    "the example omits `name`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                VectorStoreFileObject,
+            >(
+                "getVectorStoreFile response",
+                "{\"id\":\"file-abc123\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"vector_store_id\":\"vs_abcd\",\"status\":\"completed\",\"last_error\":null}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                Invite,
+            >(
+                "inviteUser response",
+                "{\"object\":\"organization.invite\",\"id\":\"invite-def\",\"email\":\"anotheruser@example.com\",\"role\":\"reader\",\"status\":\"pending\",\"created_at\":1711471533,\"expires_at\":1711471533,\"accepted_at\":null,\"projects\":[{\"id\":\"project-xyz\",\"role\":\"member\"},{\"id\":\"project-abc\",\"role\":\"owner\"}]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleListResource,
+            >(
+                "list-group-role-assignments response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                UserListResource,
+            >(
+                "list-group-users response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupListResource,
+            >(
+                "list-groups response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"group\",\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Support Team\",\"created_at\":1711471533,\"is_scim_managed\":false}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "the example omits `group_type`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                InviteListResponse,
+            >(
+                "list-invites response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.invite\",\"id\":\"invite-abc\",\"email\":\"user@example.com\",\"role\":\"owner\",\"status\":\"accepted\",\"created_at\":1711471533,\"expires_at\":1711471533,\"accepted_at\":1711471533}],\"first_id\":\"invite-abc\",\"last_id\":\"invite-abc\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `projects`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendAlertListResource,
+            >(
+                "list-organization-spend-alerts response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"alert_abc123\",\"object\":\"organization.spend_alert\",\"threshold_amount\":100000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}],\"first_id\":\"alert_abc123\",\"last_id\":\"alert_abc123\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectApiKeyListResponse,
+            >(
+                "list-project-api-keys response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.api_key\",\"redacted_value\":\"sk-abc...def\",\"name\":\"My API Key\",\"created_at\":1711471533,\"last_used_at\":1711471534,\"id\":\"key_abc\",\"owner_project_access\":\"active\",\"owner\":{\"type\":\"user\",\"user\":{\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"created_at\":1711471533}}}],\"first_id\":\"key_abc\",\"last_id\":\"key_xyz\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleListResource,
+            >(
+                "list-project-group-role-assignments response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ProjectGroupListResource,
+            >(
+                "list-project-groups response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"project.group\",\"project_id\":\"proj_abc123\",\"group_id\":\"group_01J1F8ABCDXYZ\",\"group_name\":\"Support Team\",\"created_at\":1711471533}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "the example omits `group_type`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ProjectRateLimitListResponse,
+            >(
+                "list-project-rate-limits response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"project.rate_limit\",\"id\":\"rl-ada\",\"model\":\"ada\",\"max_requests_per_1_minute\":600,\"max_tokens_per_1_minute\":150000,\"max_images_per_1_minute\":10}],\"first_id\":\"rl-ada\",\"last_id\":\"rl-ada\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                PublicRoleListResource,
+            >(
+                "list-project-roles response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectServiceAccountListResponse,
+            >(
+                "list-project-service-accounts response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.service_account\",\"id\":\"svc_acct_abc\",\"name\":\"Service Account\",\"role\":\"owner\",\"created_at\":1711471533}],\"first_id\":\"svc_acct_abc\",\"last_id\":\"svc_acct_xyz\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendAlertListResource,
+            >(
+                "list-project-spend-alerts response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"alert_abc123\",\"object\":\"project.spend_alert\",\"threshold_amount\":100000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}],\"first_id\":\"alert_abc123\",\"last_id\":\"alert_abc123\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleListResource,
+            >(
+                "list-project-user-role-assignments response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ProjectUserListResponse,
+            >(
+                "list-project-users response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}],\"first_id\":\"user-abc\",\"last_id\":\"user-xyz\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectListResponse,
+            >(
+                "list-projects response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"proj_abc\",\"object\":\"organization.project\",\"name\":\"Project example\",\"created_at\":1711471533,\"archived_at\":null,\"status\":\"active\"}],\"first_id\":\"proj-abc\",\"last_id\":\"proj-xyz\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                PublicRoleListResource,
+            >(
+                "list-roles response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RoleListResource,
+            >(
+                "list-user-role-assignments response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                UserListResponse,
+            >(
+                "list-users response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"organization.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}],\"first_id\":\"user-abc\",\"last_id\":\"user-xyz\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ListAssistantsResponse,
+            >(
+                "listAssistants response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"asst_abc123\",\"object\":\"assistant\",\"created_at\":1698982736,\"name\":\"Coding Tutor\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are a helpful assistant designed to make me better at coding!\",\"tools\":[],\"tool_resources\":{},\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"},{\"id\":\"asst_abc456\",\"object\":\"assistant\",\"created_at\":1698982718,\"name\":\"My Assistant\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are a helpful assistant designed to make me better at coding!\",\"tools\":[],\"tool_resources\":{},\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"},{\"id\":\"asst_abc789\",\"object\":\"assistant\",\"created_at\":1698982643,\"name\":null,\"description\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"tools\":[],\"tool_resources\":{},\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"}],\"first_id\":\"asst_abc123\",\"last_id\":\"asst_abc789\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ChatCompletionList,
+            >(
+                "listChatCompletions response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"chat.completion\",\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"model\":\"gpt-5.4\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}],\"first_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"last_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ConversationItemList,
+            >(
+                "listConversationItems response",
+                "{\"object\":\"list\",\"data\":[{\"type\":\"message\",\"id\":\"msg_abc\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hello!\"}]}],\"first_id\":\"msg_abc\",\"last_id\":\"msg_abc\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                EvalList,
+            >(
+                "listEvals response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"object\":\"eval\",\"data_source_config\":{\"type\":\"stored_completions\",\"metadata\":{\"usecase\":\"push_notifications_summarizer\"},\"schema\":{\"type\":\"object\",\"properties\":{\"item\":{\"type\":\"object\"},\"sample\":{\"type\":\"object\"}},\"required\":[\"item\",\"sample\"]}},\"testing_criteria\":[{\"name\":\"Push Notification Summary Grader\",\"id\":\"Push Notification Summary Grader-9b876f24-4762-4be9-aff4-db7a9b31c673\",\"type\":\"label_model\",\"model\":\"o3-mini\",\"input\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"\\nLabel the following push notification summary as either correct or incorrect.\\nThe push notification and the summary will be provided below.\\nA good push notificiation summary is concise and snappy.\\nIf it is good, then label it as correct, if not, then incorrect.\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"\\nPush notifications: {{item.input}}\\nSummary: {{sample.output_text}}\\n\"}}],\"passing_labels\":[\"correct\"],\"labels\":[\"correct\",\"incorrect\"],\"sampling_params\":null}],\"name\":\"Push Notification Summary Grader\",\"created_at\":1739314509,\"metadata\":{\"description\":\"A stored completions eval for push notification summaries\"}}],\"first_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"last_id\":\"eval_67aa884cf6688190b58f657d4441c8b7\",\"has_more\":true}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListVectorStoreFilesResponse,
+            >(
+                "listFilesInVectorStoreBatch response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"file-abc123\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"vector_store_id\":\"vs_abc123\"},{\"id\":\"file-abc456\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"vector_store_id\":\"vs_abc123\"}],\"first_id\":\"file-abc123\",\"last_id\":\"file-abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListFineTuningJobEventsResponse,
+            >(
+                "listFineTuningEvents response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"fine_tuning.job.event\",\"id\":\"ft-event-ddTJfwuMVpfLXseO0Am0Gqjm\",\"created_at\":1721764800,\"level\":\"info\",\"message\":\"Fine tuning job successfully completed\",\"data\":null,\"type\":\"message\"},{\"object\":\"fine_tuning.job.event\",\"id\":\"ft-event-tyiGuB72evQncpH87xe505Sv\",\"created_at\":1721764800,\"level\":\"info\",\"message\":\"New fine-tuned model created: ft:gpt-4o-mini:openai::7p4lURel\",\"data\":null,\"type\":\"message\"}],\"has_more\":true}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListFineTuningJobCheckpointsResponse,
+            >(
+                "listFineTuningJobCheckpoints response",
+                "{\"object\":\"list\",\"data\":[{\"object\":\"fine_tuning.job.checkpoint\",\"id\":\"ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB\",\"created_at\":1721764867,\"fine_tuned_model_checkpoint\":\"ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:96olL566:ckpt-step-2000\",\"metrics\":{\"full_valid_loss\":0.134,\"full_valid_mean_token_accuracy\":0.874},\"fine_tuning_job_id\":\"ftjob-abc123\",\"step_number\":2000},{\"object\":\"fine_tuning.job.checkpoint\",\"id\":\"ftckpt_enQCFmOTGj3syEpYVhBRLTSy\",\"created_at\":1721764800,\"fine_tuned_model_checkpoint\":\"ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:7q8mpxmy:ckpt-step-1000\",\"metrics\":{\"full_valid_loss\":0.167,\"full_valid_mean_token_accuracy\":0.781},\"fine_tuning_job_id\":\"ftjob-abc123\",\"step_number\":1000}],\"first_id\":\"ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB\",\"last_id\":\"ftckpt_enQCFmOTGj3syEpYVhBRLTSy\",\"has_more\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ResponseItemList,
+            >(
+                "listInputItems response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"msg_abc123\",\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Tell me a three sentence bedtime story about a unicorn.\"}]}],\"first_id\":\"msg_abc123\",\"last_id\":\"msg_abc123\",\"has_more\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ListMessagesResponse,
+            >(
+                "listMessages response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"msg_abc123\",\"object\":\"thread.message\",\"created_at\":1699016383,\"assistant_id\":null,\"thread_id\":\"thread_abc123\",\"run_id\":null,\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"How does AI work? Explain it in simple terms.\",\"annotations\":[]}}],\"attachments\":[],\"metadata\":{}},{\"id\":\"msg_abc456\",\"object\":\"thread.message\",\"created_at\":1699016383,\"assistant_id\":null,\"thread_id\":\"thread_abc123\",\"run_id\":null,\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"Hello, what is AI?\",\"annotations\":[]}}],\"attachments\":[],\"metadata\":{}}],\"first_id\":\"msg_abc123\",\"last_id\":\"msg_abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `status`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListRunStepsResponse,
+            >(
+                "listRunSteps response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"step_abc123\",\"object\":\"thread.run.step\",\"created_at\":1699063291,\"run_id\":\"run_abc123\",\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"type\":\"message_creation\",\"status\":\"completed\",\"cancelled_at\":null,\"completed_at\":1699063291,\"expired_at\":null,\"failed_at\":null,\"last_error\":null,\"step_details\":{\"type\":\"message_creation\",\"message_creation\":{\"message_id\":\"msg_abc123\"}},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579}}],\"first_id\":\"step_abc123\",\"last_id\":\"step_abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListRunsResponse,
+            >(
+                "listRuns response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699075072,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"completed\",\"started_at\":1699075072,\"expires_at\":null,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":1699075073,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"incomplete_details\":null,\"tools\":[{\"type\":\"code_interpreter\"}],\"tool_resources\":{\"code_interpreter\":{\"file_ids\":[\"file-abc123\",\"file-abc456\"]}},\"metadata\":{},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579},\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true},{\"id\":\"run_abc456\",\"object\":\"thread.run\",\"created_at\":1699063290,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"completed\",\"started_at\":1699063290,\"expires_at\":null,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":1699063291,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"incomplete_details\":null,\"tools\":[{\"type\":\"code_interpreter\"}],\"tool_resources\":{\"code_interpreter\":{\"file_ids\":[\"file-abc123\",\"file-abc456\"]}},\"metadata\":{},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579},\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}],\"first_id\":\"run_abc123\",\"last_id\":\"run_abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListVectorStoreFilesResponse,
+            >(
+                "listVectorStoreFiles response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"file-abc123\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"vector_store_id\":\"vs_abc123\"},{\"id\":\"file-abc456\",\"object\":\"vector_store.file\",\"created_at\":1699061776,\"vector_store_id\":\"vs_abc123\"}],\"first_id\":\"file-abc123\",\"last_id\":\"file-abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ListVectorStoresResponse,
+            >(
+                "listVectorStores response",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"vs_abc123\",\"object\":\"vector_store\",\"created_at\":1699061776,\"name\":\"Support FAQ\",\"description\":\"Contains commonly asked questions and answers, organized by topic.\",\"bytes\":139920,\"file_counts\":{\"in_progress\":0,\"completed\":3,\"failed\":0,\"cancelled\":0,\"total\":3}},{\"id\":\"vs_abc456\",\"object\":\"vector_store\",\"created_at\":1699061776,\"name\":\"Support FAQ v2\",\"description\":null,\"bytes\":139920,\"file_counts\":{\"in_progress\":0,\"completed\":3,\"failed\":0,\"cancelled\":0,\"total\":3}}],\"first_id\":\"vs_abc123\",\"last_id\":\"vs_abc456\",\"has_more\":false}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                ProjectUser,
+            >(
+                "modify-project-user response",
+                "{\"object\":\"organization.project.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                User,
+            >(
+                "modify-user response",
+                "{\"object\":\"organization.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssistantObject,
+            >(
+                "modifyAssistant response",
+                "{\"id\":\"asst_123\",\"object\":\"assistant\",\"created_at\":1699009709,\"name\":\"HR Helper\",\"description\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are an HR bot, and you have access to files to answer employee questions about company policies. Always response with info from either of the files.\",\"tools\":[{\"type\":\"file_search\"}],\"tool_resources\":{\"file_search\":{\"vector_store_ids\":[]}},\"metadata\":{},\"top_p\":1.0,\"temperature\":1.0,\"response_format\":\"auto\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Certificate,
+            >(
+                "modifyCertificate response",
+                "{\"object\":\"certificate\",\"id\":\"cert_abc\",\"name\":\"Renamed Certificate\",\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                MessageObject,
+            >(
+                "modifyMessage response",
+                "{\"id\":\"msg_abc123\",\"object\":\"thread.message\",\"created_at\":1699017614,\"assistant_id\":null,\"thread_id\":\"thread_abc123\",\"run_id\":null,\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"How does AI work? Explain it in simple terms.\",\"annotations\":[]}}],\"file_ids\":[],\"metadata\":{\"modified\":\"true\",\"user\":\"abc123\"}}",
+                ::std::option::Option::Some(
+                    "the example omits `status`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "modifyRun response",
+                "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699075072,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"completed\",\"started_at\":1699075072,\"expires_at\":null,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":1699075073,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"incomplete_details\":null,\"tools\":[{\"type\":\"code_interpreter\"}],\"tool_resources\":{\"code_interpreter\":{\"file_ids\":[\"file-abc123\",\"file-abc456\"]}},\"metadata\":{\"user_id\":\"user_abc123\"},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579},\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                ThreadObject,
+            >(
+                "modifyThread response",
+                "{\"id\":\"thread_abc123\",\"object\":\"thread\",\"created_at\":1699014083,\"metadata\":{\"modified\":\"true\",\"user\":\"abc123\"},\"tool_resources\":{}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                VectorStoreObject,
+            >(
+                "modifyVectorStore response",
+                "{\"id\":\"vs_abc123\",\"object\":\"vector_store\",\"created_at\":1699061776,\"name\":\"Support FAQ\",\"description\":\"Contains commonly asked questions and answers, organized by topic.\",\"bytes\":139920,\"file_counts\":{\"in_progress\":0,\"completed\":3,\"failed\":0,\"cancelled\":0,\"total\":3}}",
+                ::std::option::Option::Some(
+                    "the example omits `usage_bytes`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "pauseFineTuningJob response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"paused\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
+                ::std::option::Option::Some(
+                    "the example omits `hyperparameters`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                GroupUserDeletedResource,
+            >(
+                "remove-group-user response",
+                "{\"object\":\"group.user.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectGroupDeletedResource,
+            >(
+                "remove-project-group response",
+                "{\"object\":\"project.group.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "resumeFineTuningJob response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"queued\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
+                ::std::option::Option::Some(
+                    "the example omits `hyperparameters`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                GroupResponse,
+            >(
+                "retrieve-group response",
+                "{\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Support Team\",\"created_at\":1711471533,\"is_scim_managed\":false,\"group_type\":\"group\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssignedRoleDetails,
+            >(
+                "retrieve-group-role response",
+                "{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":null,\"metadata\":{},\"assignment_sources\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupMemberUser,
+            >(
+                "retrieve-group-user response",
+                "{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"picture\":null,\"is_service_account\":false,\"user_type\":\"user\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Invite,
+            >(
+                "retrieve-invite response",
+                "{\"object\":\"organization.invite\",\"id\":\"invite-abc\",\"email\":\"user@example.com\",\"role\":\"owner\",\"status\":\"accepted\",\"created_at\":1711471533,\"expires_at\":1711471533,\"accepted_at\":1711471533}",
+                ::std::option::Option::Some(
+                    "the example omits `projects`, which the schema requires",
+                ),
+                outcome,
+            );
+            super::check::<
+                OrganizationDataRetention,
+            >(
+                "retrieve-organization-data-retention response",
+                "{\"object\":\"organization.data_retention\",\"type\":\"modified_abuse_monitoring\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendAlert,
+            >(
+                "retrieve-organization-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"organization.spend_alert\",\"threshold_amount\":150000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Project,
+            >(
+                "retrieve-project response",
+                "{\"id\":\"proj_abc\",\"object\":\"organization.project\",\"name\":\"Project example\",\"created_at\":1711471533,\"archived_at\":null,\"status\":\"active\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectApiKey,
+            >(
+                "retrieve-project-api-key response",
+                "{\"object\":\"organization.project.api_key\",\"redacted_value\":\"sk-abc...def\",\"name\":\"My API Key\",\"created_at\":1711471533,\"last_used_at\":1711471534,\"id\":\"key_abc\",\"owner_project_access\":\"active\",\"owner\":{\"type\":\"user\",\"user\":{\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"created_at\":1711471533}}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectDataRetention,
+            >(
+                "retrieve-project-data-retention response",
+                "{\"object\":\"project.data_retention\",\"type\":\"organization_default\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectGroup,
+            >(
+                "retrieve-project-group response",
+                "{\"object\":\"project.group\",\"project_id\":\"proj_abc123\",\"group_id\":\"group_01J1F8ABCDXYZ\",\"group_name\":\"Support Team\",\"group_type\":\"group\",\"created_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssignedRoleDetails,
+            >(
+                "retrieve-project-group-role response",
+                "{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":null,\"metadata\":{},\"assignment_sources\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectHostedToolPermissions,
+            >(
+                "retrieve-project-hosted-tool-permissions response",
+                "{\"file_search\":{\"enabled\":true},\"web_search\":{\"enabled\":true},\"image_generation\":{\"enabled\":true},\"mcp\":{\"enabled\":true},\"code_interpreter\":{\"enabled\":true}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectModelPermissions,
+            >(
+                "retrieve-project-model-permissions response",
+                "{\"object\":\"project.model_permissions\",\"mode\":\"allow_list\",\"model_ids\":[\"gpt-4.1\",\"o3\"]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "retrieve-project-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectServiceAccount,
+            >(
+                "retrieve-project-service-account response",
+                "{\"object\":\"organization.project.service_account\",\"id\":\"svc_acct_abc\",\"name\":\"Service Account\",\"role\":\"owner\",\"created_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendAlert,
+            >(
+                "retrieve-project-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"project.spend_alert\",\"threshold_amount\":150000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectUser,
+            >(
+                "retrieve-project-user response",
+                "{\"object\":\"organization.project.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssignedRoleDetails,
+            >(
+                "retrieve-project-user-role response",
+                "{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":null,\"metadata\":{},\"assignment_sources\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "retrieve-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                User,
+            >(
+                "retrieve-user response",
+                "{\"object\":\"organization.user\",\"id\":\"user_abc\",\"name\":\"First Last\",\"email\":\"user@example.com\",\"role\":\"owner\",\"added_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                AssignedRoleDetails,
+            >(
+                "retrieve-user-role response",
+                "{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":null,\"metadata\":{},\"assignment_sources\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                FineTuningJob,
+            >(
+                "retrieveFineTuningJob response",
+                "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"davinci-002\",\"created_at\":1692661014,\"finished_at\":1692661190,\"fine_tuned_model\":\"ft:davinci-002:my-org:custom_suffix:7q8mpxmy\",\"organization_id\":\"org-123\",\"result_files\":[\"file-abc123\"],\"status\":\"succeeded\",\"validation_file\":null,\"training_file\":\"file-abc123\",\"hyperparameters\":{\"n_epochs\":4,\"batch_size\":1,\"learning_rate_multiplier\":1.0},\"trained_tokens\":5768,\"integrations\":[],\"seed\":0,\"estimated_finish\":0,\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"n_epochs\":4,\"batch_size\":1,\"learning_rate_multiplier\":1.0}}}}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                Model,
+            >(
+                "retrieveModel response",
+                "{\"id\":\"VAR_chat_model_id\",\"object\":\"model\",\"created\":1686935002,\"owned_by\":\"openai\",\"shutdown_date\":\"2026-10-23\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                RunGraderResponse,
+            >(
+                "runGrader#0 response",
+                "{\"reward\":1.0,\"metadata\":{\"name\":\"Example score model grader\",\"type\":\"score_model\",\"errors\":{\"formula_parse_error\":false,\"sample_parse_error\":false,\"truncated_observation_error\":false,\"unresponsive_reward_error\":false,\"invalid_variable_error\":false,\"other_error\":false,\"python_grader_server_error\":false,\"python_grader_server_error_type\":null,\"python_grader_runtime_error\":false,\"python_grader_runtime_error_details\":null,\"model_grader_server_error\":false,\"model_grader_refusal_error\":false,\"model_grader_parse_error\":false,\"model_grader_server_error_details\":null},\"execution_time\":4.365238428115845,\"scores\":{},\"token_usage\":{\"prompt_tokens\":190,\"total_tokens\":324,\"completion_tokens\":134,\"cached_tokens\":0},\"sampled_model_name\":\"gpt-4o-2024-08-06\"},\"sub_rewards\":{},\"model_grader_token_usage_per_model\":{\"gpt-4o-2024-08-06\":{\"prompt_tokens\":190,\"total_tokens\":324,\"completion_tokens\":134,\"cached_tokens\":0}}}",
+                ::std::option::Option::Some(
+                    "the example does not match the schema: invalid type: map, expected i64",
+                ),
+                outcome,
+            );
+            super::check::<
+                VectorStoreSearchResultsPage,
+            >(
+                "searchVectorStore response",
+                "{\"object\":\"vector_store.search_results.page\",\"search_query\":\"What is the return policy?\",\"data\":[{\"file_id\":\"file_123\",\"filename\":\"document.pdf\",\"score\":0.95,\"attributes\":{\"author\":\"John Doe\",\"date\":\"2023-01-01\"},\"content\":[{\"type\":\"text\",\"text\":\"Relevant chunk\"}]},{\"file_id\":\"file_456\",\"filename\":\"notes.txt\",\"score\":0.89,\"attributes\":{\"author\":\"Jane Smith\",\"date\":\"2023-01-02\"},\"content\":[{\"type\":\"text\",\"text\":\"Sample text content from the vector store.\"}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::Some(
+                    "the example does not match the schema: invalid type: string 'What is the return policy?', expected a sequence",
+                ),
+                outcome,
+            );
+            super::check::<
+                RunObject,
+            >(
+                "submitToolOuputsToRun#0 response",
+                "{\"id\":\"run_123\",\"object\":\"thread.run\",\"created_at\":1699075592,\"assistant_id\":\"asst_123\",\"thread_id\":\"thread_123\",\"status\":\"queued\",\"started_at\":1699075592,\"expires_at\":1699076192,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":null,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":null,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_current_weather\",\"description\":\"Get the current weather in a given location\",\"parameters\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\",\"description\":\"The city and state, e.g. San Francisco, CA\"},\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]}},\"required\":[\"location\"]}}}],\"metadata\":{},\"usage\":null,\"temperature\":1.0,\"top_p\":1.0,\"max_prompt_tokens\":1000,\"max_completion_tokens\":1000,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
+                ::std::option::Option::Some(
+                    "the example has `null` where the schema does not allow it",
+                ),
+                outcome,
+            );
+            super::check::<
+                DeletedRoleAssignmentResource,
+            >(
+                "unassign-group-role response",
+                "{\"object\":\"group.role.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeletedRoleAssignmentResource,
+            >(
+                "unassign-project-group-role response",
+                "{\"object\":\"group.role.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeletedRoleAssignmentResource,
+            >(
+                "unassign-project-user-role response",
+                "{\"object\":\"user.role.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                DeletedRoleAssignmentResource,
+            >(
+                "unassign-user-role response",
+                "{\"object\":\"user.role.deleted\",\"deleted\":true}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                GroupResourceWithSuccess,
+            >(
+                "update-group response",
+                "{\"id\":\"group_01J1F8ABCDXYZ\",\"name\":\"Escalations\",\"created_at\":1711471533,\"is_scim_managed\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationDataRetention,
+            >(
+                "update-organization-data-retention response",
+                "{\"object\":\"organization.data_retention\",\"type\":\"modified_abuse_monitoring\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                OrganizationSpendAlert,
+            >(
+                "update-organization-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"organization.spend_alert\",\"threshold_amount\":150000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectDataRetention,
+            >(
+                "update-project-data-retention response",
+                "{\"object\":\"project.data_retention\",\"type\":\"modified_abuse_monitoring\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectHostedToolPermissions,
+            >(
+                "update-project-hosted-tool-permissions response",
+                "{\"file_search\":{\"enabled\":true},\"web_search\":{\"enabled\":true},\"image_generation\":{\"enabled\":false},\"mcp\":{\"enabled\":true},\"code_interpreter\":{\"enabled\":true}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectModelPermissions,
+            >(
+                "update-project-model-permissions response",
+                "{\"object\":\"project.model_permissions\",\"mode\":\"deny_list\",\"model_ids\":[\"o3\"]}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectRateLimit,
+            >(
+                "update-project-rate-limits response",
+                "{\"object\":\"project.rate_limit\",\"id\":\"rl-ada\",\"model\":\"ada\",\"max_requests_per_1_minute\":600,\"max_tokens_per_1_minute\":150000,\"max_images_per_1_minute\":10}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "update-project-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"description\":\"Allows managing API keys for the project\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectServiceAccount,
+            >(
+                "update-project-service-account response",
+                "{\"object\":\"organization.project.service_account\",\"id\":\"svc_acct_abc\",\"name\":\"Updated service account\",\"role\":\"member\",\"created_at\":1711471533}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ProjectSpendAlert,
+            >(
+                "update-project-spend-alert response",
+                "{\"id\":\"alert_abc123\",\"object\":\"project.spend_alert\",\"threshold_amount\":150000,\"currency\":\"USD\",\"interval\":\"month\",\"notification_channel\":{\"type\":\"email\",\"recipients\":[\"finance@example.com\"],\"subject_prefix\":\"OpenAI spend alert\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Role,
+            >(
+                "update-role response",
+                "{\"object\":\"role\",\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"description\":\"Allows managing organization groups\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                CreateChatCompletionResponse,
+            >(
+                "updateChatCompletion response",
+                "{\"object\":\"chat.completion\",\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"model\":\"gpt-4o-2024-08-06\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{\"foo\":\"bar\"},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}",
+                ::std::option::Option::Some(
+                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                ),
+                outcome,
+            );
+            super::check::<
+                ConversationResource,
+            >(
+                "updateConversation response",
+                "{\"id\":\"conv_123\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":{\"topic\":\"project-x\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                Certificate,
+            >(
+                "uploadCertificate response",
+                "{\"object\":\"certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-audio-speeches response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.audio_speeches.result\",\"characters\":45,\"num_model_requests\":1,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-audio-transcriptions response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.audio_transcriptions.result\",\"seconds\":20,\"num_model_requests\":1,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-code-interpreter-sessions response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.code_interpreter_sessions.result\",\"num_sessions\":1,\"project_id\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-completions response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.completions.result\",\"input_tokens\":1000,\"input_cached_tokens\":400,\"input_cache_write_tokens\":100,\"input_uncached_tokens\":500,\"output_tokens\":500,\"input_text_tokens\":400,\"output_text_tokens\":400,\"input_cached_text_tokens\":300,\"input_audio_tokens\":50,\"input_cached_audio_tokens\":50,\"output_audio_tokens\":50,\"input_image_tokens\":50,\"input_cached_image_tokens\":50,\"output_image_tokens\":50,\"num_model_requests\":5,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null,\"batch\":null,\"service_tier\":null}]}],\"has_more\":true,\"next_page\":\"page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=\"}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-costs response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.costs.result\",\"amount\":{\"value\":0.06,\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null,\"api_key_id\":null,\"quantity\":null,\"quantity_unit\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-embeddings response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.embeddings.result\",\"input_tokens\":16,\"num_model_requests\":2,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-file-search-calls response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.file_searches.result\",\"num_requests\":2,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"vector_store_id\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-images response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.images.result\",\"images\":2,\"num_model_requests\":2,\"size\":null,\"source\":null,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-moderations response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.moderations.result\",\"input_tokens\":16,\"num_model_requests\":2,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-vector-stores response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.vector_stores.result\",\"usage_bytes\":1024,\"project_id\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                UsageResponse,
+            >(
+                "usage-web-search-calls response",
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730505600,\"results\":[{\"object\":\"organization.usage.web_searches.result\",\"num_model_requests\":2,\"num_requests\":2,\"project_id\":null,\"user_id\":null,\"api_key_id\":null,\"model\":null,\"context_level\":null}]}],\"has_more\":false,\"next_page\":null}",
+                ::std::option::Option::None,
+                outcome,
+            );
+            super::check::<
+                ValidateGraderResponse,
+            >(
+                "validateGrader response",
+                "{\"grader\":{\"type\":\"string_check\",\"name\":\"Example string check grader\",\"input\":\"{{sample.output_text}}\",\"reference\":\"{{item.label}}\",\"operation\":\"eq\"}}",
+                ::std::option::Option::None,
+                outcome,
+            );
         }
     }
     #[test]
@@ -1318,11 +3883,11 @@ mod spec_examples {
         examples::run(&mut outcome);
         println!(
             "{} of {} spec examples round-trip; {} known-bad in the spec:\n{}", outcome
-            .passed, 163usize, outcome.known_bad.len(), outcome.known_bad.join("\n")
+            .passed, 457usize, outcome.known_bad.len(), outcome.known_bad.join("\n")
         );
         assert!(
             outcome.failures.is_empty(), "{} of {} spec examples failed:\n{}", outcome
-            .failures.len(), 163usize, outcome.failures.join("\n")
+            .failures.len(), 457usize, outcome.failures.join("\n")
         );
     }
 }

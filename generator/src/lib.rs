@@ -31,6 +31,8 @@ pub struct Report {
     pub operations_emitted: usize,
     /// Schemas that became `serde_json::Value`, each with its pointer and why.
     pub fallbacks: Vec<Diagnostic>,
+    /// Spec examples the generated round-trip test cannot use (not JSON), each with why.
+    pub skipped_examples: Vec<Diagnostic>,
     /// Everything else worth saying: name collisions resolved, constructs simplified.
     pub warnings: Vec<Diagnostic>,
 }
@@ -52,6 +54,11 @@ impl std::fmt::Display for Report {
         for d in &self.fallbacks {
             writeln!(f, "  {}: {}", d.pointer, d.message)?;
         }
+        writeln!(
+            f,
+            "spec examples skipped (not JSON): {}",
+            self.skipped_examples.len()
+        )?;
         writeln!(f, "warnings: {}", self.warnings.len())?;
         for d in &self.warnings {
             writeln!(f, "  {}: {}", d.pointer, d.message)?;

@@ -24,6 +24,9 @@ pub struct Config {
     /// Type name overrides: schema name (as in `components/schemas`) → Rust type name.
     #[serde(default)]
     pub type_names: BTreeMap<String, String>,
+    /// Operations whose success body is raw bytes although the spec declares JSON: operationIds.
+    #[serde(default)]
+    pub binary_responses: std::collections::BTreeSet<String>,
     /// Environment variable holding the API key (default `<CRATE>_API_KEY`).
     #[serde(default)]
     pub api_key_env: Option<String>,
@@ -88,6 +91,7 @@ impl Config {
             description: None,
             type_names: BTreeMap::new(),
             method_names: BTreeMap::new(),
+            binary_responses: Default::default(),
             api_key_env: None,
             base_url_env: None,
             env_headers: BTreeMap::new(),

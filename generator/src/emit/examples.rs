@@ -34,6 +34,7 @@ pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
 
         // Formatted by prettyplease at generation; rustfmt need not walk it.
         #[rustfmt::skip]
+        #[allow(deprecated)]
         mod spec_examples {
 
         #[derive(Default)]

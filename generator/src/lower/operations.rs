@@ -238,6 +238,17 @@ impl<'a> Lowering<'a> {
 
         let body = self.lower_body(f, &type_base, &pointer);
         let (response, stream) = self.lower_response(f, &type_base, &pointer);
+        let json_type = match &response {
+            ResponseKind::Json(ty) => Some(ty.clone()),
+            _ => None,
+        };
+        self.collect_operation_examples(
+            f.op,
+            &operation_id,
+            json_type.as_ref(),
+            stream.as_ref(),
+            &pointer,
+        );
         let response = match response {
             ResponseKind::Json(ty)
                 if collections.contains(base_path(f.path)) && f.method == "GET" =>
@@ -391,8 +402,14 @@ impl<'a> Lowering<'a> {
                     }
                     None => TypeRef::Json,
                 };
-                kind = ResponseKind::Json(ty);
-            } else if matches!(kind, ResponseKind::Empty) {
+                // A JSON "string" offered beside a binary media type is the binary body
+                // described loosely (`application/zip` or `application/json: {type: string}`).
+                if !(ty == TypeRef::String && matches!(kind, ResponseKind::Binary)) {
+                    kind = ResponseKind::Json(ty);
+                }
+            } else if matches!(kind, ResponseKind::Empty)
+                || matches!(kind, ResponseKind::Json(TypeRef::String))
+            {
                 kind = if content_type.starts_with("text/") || content_type == "application/sdp" {
                     ResponseKind::Text
                 } else {
@@ -400,7 +417,84 @@ impl<'a> Lowering<'a> {
                 };
             }
         }
+        if self.config.binary_responses.contains(operation_id_of(f)) {
+            kind = ResponseKind::Binary;
+        }
         (kind, stream)
+    }
+
+    /// Response examples from `x-oaiMeta` (the OpenAI spec's documentation extension):
+    /// JSON bodies decode into the response type, SSE transcripts into the event type.
+    /// Examples that are neither (elided with `...`) are counted as skipped.
+    fn collect_operation_examples(
+        &mut self,
+        op: &openapiv3::Operation,
+        operation_id: &str,
+        json_type: Option<&TypeRef>,
+        stream: Option<&TypeRef>,
+        pointer: &str,
+    ) {
+        let Some(examples) = op
+            .extensions
+            .get("x-oaiMeta")
+            .and_then(|m| m.get("examples"))
+        else {
+            return;
+        };
+        let examples: Vec<&serde_json::Value> = match examples {
+            serde_json::Value::Array(list) => list.iter().collect(),
+            other => vec![other],
+        };
+        for (i, example) in examples.iter().enumerate() {
+            let Some(text) = example.get("response").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            let label = if examples.len() > 1 {
+                format!("{operation_id}#{i}")
+            } else {
+                operation_id.to_string()
+            };
+            let mut push = |label: String, ty: &TypeRef, value: serde_json::Value| {
+                self.examples.push(super::SchemaExample {
+                    label,
+                    ty: ty.clone(),
+                    nullable: false,
+                    value,
+                    known_bad: None,
+                });
+            };
+            if let (Ok(value), Some(ty)) =
+                (serde_json::from_str::<serde_json::Value>(text), json_type)
+            {
+                push(format!("{label} response"), ty, value);
+                continue;
+            }
+            let events: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("data:"))
+                .map(str::trim)
+                .filter(|d| *d != "[DONE]")
+                .collect();
+            match (stream, events.is_empty()) {
+                (Some(ty), false) => {
+                    for (n, data) in events.iter().enumerate() {
+                        match serde_json::from_str(data) {
+                            Ok(value) => push(format!("{label} event {n}"), ty, value),
+                            Err(_) => self.report.skipped_examples.push(crate::Diagnostic {
+                                pointer: pointer.to_string(),
+                                message: format!("{label}: stream event {n} is not JSON"),
+                            }),
+                        }
+                    }
+                }
+                _ => self.report.skipped_examples.push(crate::Diagnostic {
+                    pointer: pointer.to_string(),
+                    message: format!(
+                        "{label}: the response example is not JSON (elided or annotated)"
+                    ),
+                }),
+            }
+        }
     }
 
     /// The item type of a cursor page: a struct with a `data` list and `has_more`.
@@ -468,6 +562,10 @@ fn methods(item: &PathItem) -> Vec<(&'static str, &openapiv3::Operation)> {
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
     .collect()
+}
+
+fn operation_id_of<'o>(f: &Found<'o>) -> &'o str {
+    f.op.operation_id.as_deref().unwrap_or("")
 }
 
 fn is_param(segment: &str) -> bool {
