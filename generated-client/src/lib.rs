@@ -13,6 +13,7 @@ pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions}
 /// How a [`Client`] finds its settings: the key in `OPENAI_API_KEY`, the base URL in `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
 ///
 /// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+#[rustfmt::skip]
 pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),

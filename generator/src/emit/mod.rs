@@ -150,6 +150,7 @@ fn client_config(model: &Model, config: &Config) -> TokenStream {
         #[doc = #doc]
         ///
         /// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+        #[rustfmt::skip]
         pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
             env!("CARGO_PKG_NAME"),
             env!("CARGO_PKG_VERSION"),
