@@ -714,17 +714,7 @@ impl<'a> Lowering<'a> {
         let TypeRef::Named(id) = ty else {
             return Vec::new();
         };
-        let id = self.resolve_alias(*id);
-        if self.is_pending_component(id) {
-            let name = self
-                .components
-                .iter()
-                .find(|(_, c)| c.id == id)
-                .map(|(n, _)| n.clone());
-            if let Some(name) = name {
-                self.ensure_component(&name);
-            }
-        }
+        let id = self.resolve_lowered(*id);
         match &self.space.get(id).kind {
             TypeKind::Struct(s) => s
                 .fields
@@ -742,19 +732,33 @@ impl<'a> Lowering<'a> {
 
     pub(super) fn struct_fields(&mut self, ty: &TypeRef) -> Option<Vec<Field>> {
         let TypeRef::Named(id) = ty else { return None };
-        let id = self.resolve_alias(*id);
-        if self.is_pending_component(id) {
-            let name = self
-                .components
-                .iter()
-                .find(|(_, c)| c.id == id)
-                .map(|(n, _)| n.clone())?;
-            self.ensure_component(&name);
-        }
+        let id = self.resolve_lowered(*id);
         match &self.space.get(id).kind {
             TypeKind::Struct(s) => Some(s.fields.clone()),
             _ => None,
         }
+    }
+
+    /// Follows aliases to the type behind them, lowering components on the way that have
+    /// not been lowered yet (their IR is needed now).
+    fn resolve_lowered(&mut self, mut id: crate::ir::TypeId) -> crate::ir::TypeId {
+        for _ in 0..32 {
+            if self.is_pending_component(id) {
+                let name = self
+                    .components
+                    .iter()
+                    .find(|(_, c)| c.id == id)
+                    .map(|(n, _)| n.clone());
+                if let Some(name) = name {
+                    self.ensure_component(&name);
+                }
+            }
+            match &self.space.get(id).kind {
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                _ => break,
+            }
+        }
+        id
     }
 
     fn is_pending_component(&self, id: crate::ir::TypeId) -> bool {
