@@ -12,7 +12,7 @@ pub mod resources;
 pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
 /// How a [`Client`] finds its settings: the key in `OPENAI_API_KEY`, the base URL in `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
 ///
-/// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+/// `Client::from_env()` reads them; `Client::builder()` sets them in code.
 #[rustfmt::skip]
 pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
         env!("CARGO_PKG_NAME"),

@@ -2,6 +2,17 @@
 //! Every operation of the API, as methods on resource handles that mirror the paths.
 #![allow(deprecated)]
 impl crate::runtime::Client {
+    /// A client configured from the environment alone (see [`crate::CONFIG`]): the
+    /// API key (an error naming the variable when it is unset), the base URL, and the
+    /// optional headers.
+    pub fn from_env() -> crate::runtime::Result<crate::runtime::Client> {
+        crate::runtime::Client::from_env_with(&crate::CONFIG)
+    }
+    /// A builder for this API's client; anything not set on it is read from the
+    /// environment at `build()`.
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::runtime::Client::builder_with(&crate::CONFIG)
+    }
     /// The `assistants` resource.
     pub fn assistants(&self) -> Assistants<'_> {
         Assistants { client: self }

@@ -34,7 +34,7 @@ fn client_at(base_url: &str) -> Client {
         .no_proxy()
         .build()
         .expect("the HTTP client builds");
-    Client::builder(&openai_client::CONFIG)
+    Client::builder_with(&openai_client::CONFIG)
         .api_key("sk-test")
         .base_url(base_url)
         .max_retries(0)

@@ -27,10 +27,12 @@ pub fn render(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{crate_name}: {} schemas read, {} types emitted, {} fallbacks to serde_json::Value, {} warnings \
-         ({} from the generator, {} from loading the spec)",
+        "{crate_name}: {} schemas read, {} types emitted, {} of {} operations as methods, \
+         {} fallbacks to serde_json::Value, {} warnings ({} from the generator, {} from loading the spec)",
         report.schemas_read,
         report.types_emitted,
+        report.operations_emitted,
+        report.operations_read,
         report.fallbacks.len(),
         report.warnings.len() + spec_warnings.len(),
         report.warnings.len(),
@@ -103,6 +105,7 @@ mod tests {
                 "not: is not supported",
             )],
             warnings: vec![diagnostic("#/components/schemas/B", "renamed to B2")],
+            ..Report::default()
         };
         let spec = [openapi::Warning {
             pointer: "#/x".into(),
@@ -113,8 +116,8 @@ mod tests {
 
         assert_eq!(
             text,
-            "demo: 3 schemas read, 2 types emitted, 1 fallbacks to serde_json::Value, 2 warnings \
-             (1 from the generator, 1 from loading the spec)\n\
+            "demo: 3 schemas read, 2 types emitted, 0 of 0 operations as methods, \
+             1 fallbacks to serde_json::Value, 2 warnings (1 from the generator, 1 from loading the spec)\n\
              fallbacks:\n  #/components/schemas/A: not: is not supported\n\
              (run with --verbose to list the warnings)\n"
         );

@@ -76,13 +76,13 @@ impl Client {
     /// `config.api_key_env` (an error naming that variable if it is unset and the
     /// auth scheme needs one), the base URL from `config.base_url_env` or the default,
     /// and each of `config.env_headers` whose variable is set.
-    pub fn from_env(config: &'static ClientConfig) -> Result<Client> {
-        Client::builder(config).build()
+    pub fn from_env_with(config: &'static ClientConfig) -> Result<Client> {
+        Client::builder_with(config).build()
     }
 
     /// A builder. Anything not set on it is read from the environment at `build()`,
-    /// as [`Client::from_env`] does (see [`ClientBuilder::env_source`] to change that).
-    pub fn builder(config: &'static ClientConfig) -> ClientBuilder {
+    /// as [`Client::from_env_with`] does (see [`ClientBuilder::env_source`] to change that).
+    pub fn builder_with(config: &'static ClientConfig) -> ClientBuilder {
         ClientBuilder {
             config,
             api_key: None,

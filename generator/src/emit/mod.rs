@@ -149,7 +149,7 @@ fn client_config(model: &Model, config: &Config) -> TokenStream {
     quote::quote! {
         #[doc = #doc]
         ///
-        /// `Client::from_env(&CONFIG)` reads them; `Client::builder(&CONFIG)` sets them in code.
+        /// `Client::from_env()` reads them; `Client::builder()` sets them in code.
         #[rustfmt::skip]
         pub static CONFIG: runtime::ClientConfig = runtime::ClientConfig::new(
             env!("CARGO_PKG_NAME"),

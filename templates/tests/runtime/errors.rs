@@ -226,14 +226,14 @@ async fn the_api_key_never_shows() {
 #[tokio::test]
 async fn a_missing_api_key_names_the_variable() {
     // The process environment does not set CLIENT_RUNTIME_TEST_API_KEY.
-    let err = Client::from_env(&CONFIG).unwrap_err();
+    let err = Client::from_env_with(&CONFIG).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Config(_)));
     assert_eq!(
         err.to_string(),
         "configuration error: no API key: set the `CLIENT_RUNTIME_TEST_API_KEY` environment variable or call `api_key()` on the client builder"
     );
     // An empty value counts as unset.
-    let err = Client::builder(&CONFIG)
+    let err = Client::builder_with(&CONFIG)
         .env_source(|_| Some(String::new()))
         .build()
         .unwrap_err();

@@ -80,12 +80,12 @@ pub struct OpenAI {
 impl OpenAI {
     /// Reads `OPENAI_API_KEY` (required), `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
     pub fn from_env() -> runtime::Result<Self> {
-        Client::from_env(&CONFIG).map(OpenAI::from)
+        Client::from_env_with(&CONFIG).map(OpenAI::from)
     }
 
     /// A builder; finish with `.build().map(OpenAI::from)`.
     pub fn builder() -> runtime::ClientBuilder {
-        Client::builder(&CONFIG)
+        Client::builder_with(&CONFIG)
     }
 
     pub fn chat(&self) -> Chat<'_> {

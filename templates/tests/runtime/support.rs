@@ -34,7 +34,7 @@ pub fn fast_retries() -> RetryPolicy {
 /// no proxy, and an empty environment.
 pub fn builder(server: &TestServer) -> ClientBuilder {
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    Client::builder(&CONFIG)
+    Client::builder_with(&CONFIG)
         .env_source(|_| None)
         .api_key(KEY)
         .base_url(server.url("/v1"))

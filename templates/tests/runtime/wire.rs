@@ -25,7 +25,7 @@ fn env(
 #[tokio::test]
 async fn configured_headers_come_from_the_environment() {
     let server = TestServer::start(vec![Reply::json(200, json!({}))]).await;
-    let client = Client::builder(&CONFIG)
+    let client = Client::builder_with(&CONFIG)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .env_source(env(&[
             ("CLIENT_RUNTIME_TEST_API_KEY", KEY),
@@ -72,7 +72,7 @@ async fn base_url_comes_from_the_environment_when_not_set() {
         ]
         .into_boxed_slice(),
     );
-    let client = Client::builder(&CONFIG)
+    let client = Client::builder_with(&CONFIG)
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .env_source(env(pairs))
         .build()
@@ -214,7 +214,7 @@ static NO_AUTH: ClientConfig =
 
 async fn sent_with(config: &'static ClientConfig, key: Option<&str>) -> crate::support::Recorded {
     let server = TestServer::start(vec![Reply::raw(200, "text/plain", "ok")]).await;
-    let mut builder = Client::builder(config)
+    let mut builder = Client::builder_with(config)
         .env_source(|_| None)
         .base_url(server.url(""))
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap());
@@ -251,7 +251,7 @@ async fn every_auth_scheme() {
     assert_eq!(sent.header("authorization"), None);
     assert_eq!(sent.header("accept"), Some("text/plain, */*"));
 
-    let err = Client::builder(&HEADER_KEY)
+    let err = Client::builder_with(&HEADER_KEY)
         .env_source(|_| None)
         .build()
         .unwrap_err();
@@ -266,7 +266,7 @@ async fn a_query_key_stays_out_of_connection_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = Client::builder(&QUERY_KEY)
+    let client = Client::builder_with(&QUERY_KEY)
         .env_source(|_| None)
         .api_key("s3cr3t-query-key")
         .base_url(url)
