@@ -325,13 +325,13 @@ fn method_docs(op: &Operation, stream: bool, style: &DocStyle) -> TokenStream {
     if let Some(summary) = &op.docs.title {
         lines.extend(doc_lines(summary, style));
     }
-    if let Some(description) = &op.docs.description {
-        if op.docs.title.as_deref().map(str::trim) != Some(description.trim()) {
-            if !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.extend(doc_lines(description, style));
+    if let Some(description) = &op.docs.description
+        && op.docs.title.as_deref().map(str::trim) != Some(description.trim())
+    {
+        if !lines.is_empty() {
+            lines.push(String::new());
         }
+        lines.extend(doc_lines(description, style));
     }
     if !lines.is_empty() {
         lines.push(String::new());
