@@ -13,19 +13,65 @@ mod spec_examples {
         failures: ::std::vec::Vec<::std::string::String>,
         known_bad: ::std::vec::Vec<::std::string::String>,
     }
-    /// Equal as JSON, with numbers compared by value (`1` and `1.0` are the same number).
-    fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
+    /// Where `now` (the re-encoded value) differs from `was` (the example), as JSON
+    /// pointers with what happened; numbers compare by value (`1` and `1.0` are equal).
+    fn differences(
+        was: &::serde_json::Value,
+        now: &::serde_json::Value,
+        at: &str,
+        out: &mut ::std::vec::Vec<::std::string::String>,
+    ) {
         use ::serde_json::Value;
-        match (a, b) {
-            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-            (Value::Array(x), Value::Array(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        match (was, now) {
+            (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => {}
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    differences(x, y, &format!("{at}/{i}"), out);
+                }
             }
             (Value::Object(x), Value::Object(y)) => {
-                x.len() == y.len()
-                    && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+                for (key, old) in x {
+                    let path = format!("{at}/{key}");
+                    match (y.get(key), old) {
+                        (Some(new), _) => differences(old, new, &path, out),
+                        (None, Value::Null) => {
+                            out.push(
+                                format!(
+                                    "`{path}` is null where the schema does not allow it (decoded as absent)"
+                                ),
+                            )
+                        }
+                        (None, _) => {
+                            out.push(
+                                format!(
+                                    "`{path}` is not declared by the schema (dropped on decode)"
+                                ),
+                            )
+                        }
+                    }
+                }
+                for (key, new) in y {
+                    if !x.contains_key(key) {
+                        let path = format!("{at}/{key}");
+                        match new {
+                            Value::Null => {
+                                out.push(
+                                    format!(
+                                        "`{path}` is missing; the schema requires it (nullable, re-encoded as null)"
+                                    ),
+                                )
+                            }
+                            _ => {
+                                out.push(
+                                    format!("`{path}` is missing; re-encoded as {new}"),
+                                )
+                            }
+                        }
+                    }
+                }
             }
-            _ => a == b,
+            _ if was == now => {}
+            _ => out.push(format!("`{at}` was {was}, re-encoded as {now}")),
         }
     }
     fn round_trip<T>(json: &str) -> ::std::result::Result<(), ::std::string::String>
@@ -41,10 +87,10 @@ mod spec_examples {
         }
         let again = ::serde_json::to_value(&decoded)
             .map_err(|e| format!("does not re-encode: {e}"))?;
-        if !same_json(&original, &again) {
-            return Err(
-                format!("re-encodes differently:\n  was {original}\n  now {again}"),
-            );
+        let mut found = ::std::vec::Vec::new();
+        differences(&original, &again, "", &mut found);
+        if !found.is_empty() {
+            return Err(format!("re-encodes differently: {}", found.join("; ")));
         }
         Ok(())
     }
@@ -830,7 +876,7 @@ mod spec_examples {
                 "CreateVideoRemix response",
                 "{\"id\":\"video_456\",\"object\":\"video\",\"model\":\"sora-2\",\"status\":\"queued\",\"progress\":0,\"created_at\":1712698600,\"size\":\"720x1280\",\"seconds\":\"8\",\"remixed_from_video_id\":\"video_123\"}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `completed_at`, `error`, `expires_at` and `prompt`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -1279,7 +1325,7 @@ mod spec_examples {
                 "ListThreadItemsMethod response",
                 "{\"data\":[{\"id\":\"cthi_user_001\",\"object\":\"chatkit.thread_item\",\"type\":\"user_message\",\"content\":[{\"type\":\"input_text\",\"text\":\"I need help debugging an onboarding issue.\"}],\"attachments\":[]},{\"id\":\"cthi_assistant_002\",\"object\":\"chatkit.thread_item\",\"type\":\"assistant_message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Let's start by confirming the workflow version you deployed.\"}]}],\"has_more\":false,\"object\":\"list\"}",
                 ::std::option::Option::Some(
-                    "decodes only into an `Unknown` catch-all (to investigate)",
+                    "the example's items are tagged `type: user_message` and `assistant_message`; the schema's tags are `chatkit.user_message` and `chatkit.assistant_message` (and it omits the required nullable `first_id` and `last_id`)",
                 ),
                 outcome,
             );
@@ -1549,7 +1595,7 @@ mod spec_examples {
                 "admin-api-keys-get response",
                 "{\"object\":\"organization.admin_api_key\",\"id\":\"key_abc\",\"name\":\"Main Admin Key\",\"redacted_value\":\"sk-admin...xyz\",\"created_at\":1711471533,\"last_used_at\":1711471534,\"owner\":{\"type\":\"user\",\"object\":\"organization.user\",\"id\":\"user_123\",\"name\":\"John Doe\",\"created_at\":1711471533,\"role\":\"owner\"}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `expires_at`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -1653,7 +1699,7 @@ mod spec_examples {
                 "beta_createResponse#2 response",
                 "{\"id\":\"resp_686eef60237881a2bd1180bb8b13de430e34c516d176ff86\",\"object\":\"response\",\"created_at\":1752100704,\"status\":\"completed\",\"completed_at\":1752100705,\"background\":false,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"max_tool_calls\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_686eef60d3e081a29283bdcbc4322fd90e34c516d176ff86\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"The file seems to contain excerpts from a letter to the shareholders of Berkshire Hathaway Inc., likely written by Warren Buffett. It covers several topics:\\n\\n1. **Communication Philosophy**: Buffett emphasizes the importance of transparency and candidness in reporting mistakes and successes to shareholders.\\n\\n2. **Mistakes and Learnings**: The letter acknowledges past mistakes in business assessments and management hires, highlighting the importance of correcting errors promptly.\\n\\n3. **CEO Succession**: Mention of Greg Abel stepping in as the new CEO and continuing the tradition of honest communication.\\n\\n4. **Pete Liegl Story**: A detailed account of acquiring Forest River and the relationship with its founder, highlighting trust and effective business decisions.\\n\\n5. **2024 Performance**: Overview of business performance, particularly in insurance and investment activities, with a focus on GEICO's improvement.\\n\\n6. **Tax Contributions**: Discussion of significant tax payments to the U.S. Treasury, credited to shareholders' reinvestments.\\n\\n7. **Investment Strategy**: A breakdown of Berkshire’s investments in both controlled subsidiaries and marketable equities, along with a focus on long-term holding strategies.\\n\\n8. **American Capitalism**: Reflections on America’s economic development and Berkshire’s role within it.\\n\\n9. **Property-Casualty Insurance**: Insights into the P/C insurance business model and its challenges and benefits.\\n\\n10. **Japanese Investments**: Information about Berkshire’s investments in Japanese companies and future plans.\\n\\n11. **Annual Meeting**: Details about the upcoming annual gathering in Omaha, including schedule changes and new book releases.\\n\\n12. **Personal Anecdotes**: Light-hearted stories about family and interactions, conveying Buffett's personable approach.\\n\\n13. **Financial Performance Data**: Tables comparing Berkshire’s annual performance to the S&P 500, showing impressive long-term gains.\\n\\nOverall, the letter reinforces Berkshire Hathaway's commitment to transparency, investment in both its businesses and the wider economy, and emphasizes strong leadership and prudent financial management.\"}],\"role\":\"assistant\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_logprobs\":0,\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":8438,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":398,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":8836},\"user\":null,\"metadata\":{}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example has `null` for `user`, which the schema does not allow; carries `store`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -1841,7 +1887,7 @@ mod spec_examples {
                 "cancelRun response",
                 "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699076126,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"cancelling\",\"started_at\":1699076126,\"expires_at\":1699076726,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":null,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":\"You summarize books.\",\"tools\":[{\"type\":\"file_search\"}],\"tool_resources\":{\"file_search\":{\"vector_store_ids\":[\"vs_123\"]}},\"metadata\":{},\"usage\":null,\"temperature\":1.0,\"top_p\":1.0,\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `incomplete_details`, `max_completion_tokens`, `max_prompt_tokens`, `required_action` and `truncation_strategy`, which the schema requires (nullable); carries `tool_resources`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -1917,7 +1963,7 @@ mod spec_examples {
                 "create-realtime-session response",
                 "{\"id\":\"sess_001\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime-2025-08-25\",\"modalities\":[\"audio\",\"text\"],\"instructions\":\"You are a friendly assistant.\",\"voice\":\"alloy\",\"input_audio_format\":\"pcm16\",\"output_audio_format\":\"pcm16\",\"input_audio_transcription\":{\"model\":\"whisper-1\"},\"turn_detection\":null,\"tools\":[],\"tool_choice\":\"none\",\"temperature\":0.7,\"max_response_output_tokens\":200,\"speed\":1.1,\"tracing\":\"auto\",\"client_secret\":{\"value\":\"ek_abc123\",\"expires_at\":1234567890}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example has `null` for `turn_detection`, which the schema does not allow; carries `client_secret`, `input_audio_format`, `input_audio_transcription`, `max_response_output_tokens`, `modalities`, `output_audio_format`, `speed`, `temperature` and `voice`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -1985,7 +2031,7 @@ mod spec_examples {
                 "createChatCompletion#3 response",
                 "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion\",\"created\":1699896916,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_abc123\",\"type\":\"function\",\"function\":{\"name\":\"get_current_weather\",\"arguments\":\"{\\n\\\"location\\\": \\\"Boston, MA\\\"\\n}\"}}]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":82,\"completion_tokens\":17,\"total_tokens\":99,\"completion_tokens_details\":{\"reasoning_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `refusal`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -1995,7 +2041,7 @@ mod spec_examples {
                 "createChatCompletion#4 response",
                 "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion\",\"created\":1702685778,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello! How can I assist you today?\"},\"logprobs\":{\"content\":[{\"token\":\"Hello\",\"logprob\":-0.31725305,\"bytes\":[72,101,108,108,111],\"top_logprobs\":[{\"token\":\"Hello\",\"logprob\":-0.31725305,\"bytes\":[72,101,108,108,111]},{\"token\":\"Hi\",\"logprob\":-1.3190403,\"bytes\":[72,105]}]},{\"token\":\"!\",\"logprob\":-0.02380986,\"bytes\":[33],\"top_logprobs\":[{\"token\":\"!\",\"logprob\":-0.02380986,\"bytes\":[33]},{\"token\":\" there\",\"logprob\":-3.787621,\"bytes\":[32,116,104,101,114,101]}]},{\"token\":\" How\",\"logprob\":-0.000054669687,\"bytes\":[32,72,111,119],\"top_logprobs\":[{\"token\":\" How\",\"logprob\":-0.000054669687,\"bytes\":[32,72,111,119]},{\"token\":\"<|end|>\",\"logprob\":-10.953937,\"bytes\":null}]},{\"token\":\" can\",\"logprob\":-0.015801601,\"bytes\":[32,99,97,110],\"top_logprobs\":[{\"token\":\" can\",\"logprob\":-0.015801601,\"bytes\":[32,99,97,110]},{\"token\":\" may\",\"logprob\":-4.161023,\"bytes\":[32,109,97,121]}]},{\"token\":\" I\",\"logprob\":-3.7697225e-6,\"bytes\":[32,73],\"top_logprobs\":[{\"token\":\" I\",\"logprob\":-3.7697225e-6,\"bytes\":[32,73]},{\"token\":\" assist\",\"logprob\":-13.596657,\"bytes\":[32,97,115,115,105,115,116]}]},{\"token\":\" assist\",\"logprob\":-0.04571125,\"bytes\":[32,97,115,115,105,115,116],\"top_logprobs\":[{\"token\":\" assist\",\"logprob\":-0.04571125,\"bytes\":[32,97,115,115,105,115,116]},{\"token\":\" help\",\"logprob\":-3.1089056,\"bytes\":[32,104,101,108,112]}]},{\"token\":\" you\",\"logprob\":-5.4385737e-6,\"bytes\":[32,121,111,117],\"top_logprobs\":[{\"token\":\" you\",\"logprob\":-5.4385737e-6,\"bytes\":[32,121,111,117]},{\"token\":\" today\",\"logprob\":-12.807695,\"bytes\":[32,116,111,100,97,121]}]},{\"token\":\" today\",\"logprob\":-0.0040071653,\"bytes\":[32,116,111,100,97,121],\"top_logprobs\":[{\"token\":\" today\",\"logprob\":-0.0040071653,\"bytes\":[32,116,111,100,97,121]},{\"token\":\"?\",\"logprob\":-5.5247097,\"bytes\":[63]}]},{\"token\":\"?\",\"logprob\":-0.0008108172,\"bytes\":[63],\"top_logprobs\":[{\"token\":\"?\",\"logprob\":-0.0008108172,\"bytes\":[63]},{\"token\":\"?\\n\",\"logprob\":-7.184561,\"bytes\":[63,10]}]}]},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":9,\"total_tokens\":18,\"completion_tokens_details\":{\"reasoning_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"system_fingerprint\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `refusal`, which the schema requires (nullable); has `null` for `system_fingerprint`, which the schema does not allow",
                 ),
                 outcome,
             );
@@ -2181,7 +2227,7 @@ mod spec_examples {
                 "createResponse#2 response",
                 "{\"id\":\"resp_686eef60237881a2bd1180bb8b13de430e34c516d176ff86\",\"object\":\"response\",\"created_at\":1752100704,\"status\":\"completed\",\"completed_at\":1752100705,\"background\":false,\"error\":null,\"incomplete_details\":null,\"instructions\":null,\"max_output_tokens\":null,\"max_tool_calls\":null,\"model\":\"gpt-5.4\",\"output\":[{\"id\":\"msg_686eef60d3e081a29283bdcbc4322fd90e34c516d176ff86\",\"type\":\"message\",\"status\":\"completed\",\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"The file seems to contain excerpts from a letter to the shareholders of Berkshire Hathaway Inc., likely written by Warren Buffett. It covers several topics:\\n\\n1. **Communication Philosophy**: Buffett emphasizes the importance of transparency and candidness in reporting mistakes and successes to shareholders.\\n\\n2. **Mistakes and Learnings**: The letter acknowledges past mistakes in business assessments and management hires, highlighting the importance of correcting errors promptly.\\n\\n3. **CEO Succession**: Mention of Greg Abel stepping in as the new CEO and continuing the tradition of honest communication.\\n\\n4. **Pete Liegl Story**: A detailed account of acquiring Forest River and the relationship with its founder, highlighting trust and effective business decisions.\\n\\n5. **2024 Performance**: Overview of business performance, particularly in insurance and investment activities, with a focus on GEICO's improvement.\\n\\n6. **Tax Contributions**: Discussion of significant tax payments to the U.S. Treasury, credited to shareholders' reinvestments.\\n\\n7. **Investment Strategy**: A breakdown of Berkshire’s investments in both controlled subsidiaries and marketable equities, along with a focus on long-term holding strategies.\\n\\n8. **American Capitalism**: Reflections on America’s economic development and Berkshire’s role within it.\\n\\n9. **Property-Casualty Insurance**: Insights into the P/C insurance business model and its challenges and benefits.\\n\\n10. **Japanese Investments**: Information about Berkshire’s investments in Japanese companies and future plans.\\n\\n11. **Annual Meeting**: Details about the upcoming annual gathering in Omaha, including schedule changes and new book releases.\\n\\n12. **Personal Anecdotes**: Light-hearted stories about family and interactions, conveying Buffett's personable approach.\\n\\n13. **Financial Performance Data**: Tables comparing Berkshire’s annual performance to the S&P 500, showing impressive long-term gains.\\n\\nOverall, the letter reinforces Berkshire Hathaway's commitment to transparency, investment in both its businesses and the wider economy, and emphasizes strong leadership and prudent financial management.\"}],\"role\":\"assistant\"}],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_logprobs\":0,\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":8438,\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},\"output_tokens\":398,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":8836},\"user\":null,\"metadata\":{}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example has `null` for `user`, which the schema does not allow; carries `store`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -2347,7 +2393,7 @@ mod spec_examples {
                 "createThreadAndRun#0 response",
                 "{\"id\":\"run_abc123\",\"object\":\"thread.run\",\"created_at\":1699076792,\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"status\":\"queued\",\"started_at\":null,\"expires_at\":1699077392,\"cancelled_at\":null,\"failed_at\":null,\"completed_at\":null,\"required_action\":null,\"last_error\":null,\"model\":\"gpt-4o\",\"instructions\":\"You are a helpful assistant.\",\"tools\":[],\"tool_resources\":{},\"metadata\":{},\"temperature\":1.0,\"top_p\":1.0,\"max_completion_tokens\":null,\"max_prompt_tokens\":null,\"truncation_strategy\":{\"type\":\"auto\",\"last_messages\":null},\"incomplete_details\":null,\"usage\":null,\"response_format\":\"auto\",\"tool_choice\":\"auto\",\"parallel_tool_calls\":true}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example carries `tool_resources`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -2673,7 +2719,7 @@ mod spec_examples {
                 "createVideo response",
                 "{\"id\":\"video_123\",\"object\":\"video\",\"model\":\"sora-2\",\"status\":\"queued\",\"progress\":0,\"created_at\":1712697600,\"size\":\"1024x1792\",\"seconds\":\"8\",\"quality\":\"standard\"}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `completed_at`, `error`, `expires_at`, `prompt` and `remixed_from_video_id`, which the schema requires (nullable); carries `quality`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -2883,7 +2929,7 @@ mod spec_examples {
                 "getChatCompletion response",
                 "{\"object\":\"chat.completion\",\"id\":\"chatcmpl-abc123\",\"model\":\"gpt-4o-2024-08-06\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `refusal`, which the schema requires (nullable); has `null` for `function_call`, `input_user`, `response_format`, `tool_calls`, `tool_choice` and `tools`, which the schema does not allow; carries `frequency_penalty`, `presence_penalty`, `request_id`, `seed`, `temperature` and `top_p`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -2989,7 +3035,7 @@ mod spec_examples {
                 "getRunStep response",
                 "{\"id\":\"step_abc123\",\"object\":\"thread.run.step\",\"created_at\":1699063291,\"run_id\":\"run_abc123\",\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"type\":\"message_creation\",\"status\":\"completed\",\"cancelled_at\":null,\"completed_at\":1699063291,\"expired_at\":null,\"failed_at\":null,\"last_error\":null,\"step_details\":{\"type\":\"message_creation\",\"message_creation\":{\"message_id\":\"msg_abc123\"}},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `metadata`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3035,7 +3081,7 @@ mod spec_examples {
                 "list-group-role-assignments response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `assignment_sources`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3089,7 +3135,7 @@ mod spec_examples {
                 "list-project-group-role-assignments response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `assignment_sources`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3141,7 +3187,7 @@ mod spec_examples {
                 "list-project-user-role-assignments response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8PROJ\",\"name\":\"API Project Key Manager\",\"permissions\":[\"api.organization.projects.api_keys.read\",\"api.organization.projects.api_keys.write\"],\"resource_type\":\"api.project\",\"predefined_role\":false,\"description\":\"Allows managing API keys for the project\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `assignment_sources`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3175,7 +3221,7 @@ mod spec_examples {
                 "list-user-role-assignments response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"role_01J1F8ROLE01\",\"name\":\"API Group Manager\",\"permissions\":[\"api.groups.read\",\"api.groups.write\"],\"resource_type\":\"api.organization\",\"predefined_role\":false,\"description\":\"Allows managing organization groups\",\"created_at\":1711471533,\"updated_at\":1711472599,\"created_by\":\"user_abc123\",\"created_by_user_obj\":{\"id\":\"user_abc123\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"},\"metadata\":{}}],\"has_more\":false,\"next\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `assignment_sources`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3201,7 +3247,7 @@ mod spec_examples {
                 "listChatCompletions response",
                 "{\"object\":\"list\",\"data\":[{\"object\":\"chat.completion\",\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"model\":\"gpt-5.4\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}],\"first_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"last_id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"has_more\":false}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `refusal`, which the schema requires (nullable); has `null` for `function_call`, `input_user`, `response_format`, `tool_calls`, `tool_choice` and `tools`, which the schema does not allow; carries `frequency_penalty`, `presence_penalty`, `request_id`, `seed`, `temperature` and `top_p`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -3219,7 +3265,7 @@ mod spec_examples {
                 "listEvals response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"object\":\"eval\",\"data_source_config\":{\"type\":\"stored_completions\",\"metadata\":{\"usecase\":\"push_notifications_summarizer\"},\"schema\":{\"type\":\"object\",\"properties\":{\"item\":{\"type\":\"object\"},\"sample\":{\"type\":\"object\"}},\"required\":[\"item\",\"sample\"]}},\"testing_criteria\":[{\"name\":\"Push Notification Summary Grader\",\"id\":\"Push Notification Summary Grader-9b876f24-4762-4be9-aff4-db7a9b31c673\",\"type\":\"label_model\",\"model\":\"o3-mini\",\"input\":[{\"type\":\"message\",\"role\":\"developer\",\"content\":{\"type\":\"input_text\",\"text\":\"\\nLabel the following push notification summary as either correct or incorrect.\\nThe push notification and the summary will be provided below.\\nA good push notificiation summary is concise and snappy.\\nIf it is good, then label it as correct, if not, then incorrect.\\n\"}},{\"type\":\"message\",\"role\":\"user\",\"content\":{\"type\":\"input_text\",\"text\":\"\\nPush notifications: {{item.input}}\\nSummary: {{sample.output_text}}\\n\"}}],\"passing_labels\":[\"correct\"],\"labels\":[\"correct\",\"incorrect\"],\"sampling_params\":null}],\"name\":\"Push Notification Summary Grader\",\"created_at\":1739314509,\"metadata\":{\"description\":\"A stored completions eval for push notification summaries\"}}],\"first_id\":\"eval_67abd54d9b0081909a86353f6fb9317a\",\"last_id\":\"eval_67aa884cf6688190b58f657d4441c8b7\",\"has_more\":true}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example has `null` for `sampling_params`, which the schema does not allow; carries `id`, which the schema does not declare",
                 ),
                 outcome,
             );
@@ -3239,7 +3285,7 @@ mod spec_examples {
                 "listFineTuningEvents response",
                 "{\"object\":\"list\",\"data\":[{\"object\":\"fine_tuning.job.event\",\"id\":\"ft-event-ddTJfwuMVpfLXseO0Am0Gqjm\",\"created_at\":1721764800,\"level\":\"info\",\"message\":\"Fine tuning job successfully completed\",\"data\":null,\"type\":\"message\"},{\"object\":\"fine_tuning.job.event\",\"id\":\"ft-event-tyiGuB72evQncpH87xe505Sv\",\"created_at\":1721764800,\"level\":\"info\",\"message\":\"New fine-tuned model created: ft:gpt-4o-mini:openai::7p4lURel\",\"data\":null,\"type\":\"message\"}],\"has_more\":true}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example has `null` for `data`, which the schema does not allow",
                 ),
                 outcome,
             );
@@ -3275,7 +3321,7 @@ mod spec_examples {
                 "listRunSteps response",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"step_abc123\",\"object\":\"thread.run.step\",\"created_at\":1699063291,\"run_id\":\"run_abc123\",\"assistant_id\":\"asst_abc123\",\"thread_id\":\"thread_abc123\",\"type\":\"message_creation\",\"status\":\"completed\",\"cancelled_at\":null,\"completed_at\":1699063291,\"expired_at\":null,\"failed_at\":null,\"last_error\":null,\"step_details\":{\"type\":\"message_creation\",\"message_creation\":{\"message_id\":\"msg_abc123\"}},\"usage\":{\"prompt_tokens\":123,\"completion_tokens\":456,\"total_tokens\":579}}],\"first_id\":\"step_abc123\",\"last_id\":\"step_abc456\",\"has_more\":false}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `metadata`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3591,7 +3637,7 @@ mod spec_examples {
                 "retrieveFineTuningJob response",
                 "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"davinci-002\",\"created_at\":1692661014,\"finished_at\":1692661190,\"fine_tuned_model\":\"ft:davinci-002:my-org:custom_suffix:7q8mpxmy\",\"organization_id\":\"org-123\",\"result_files\":[\"file-abc123\"],\"status\":\"succeeded\",\"validation_file\":null,\"training_file\":\"file-abc123\",\"hyperparameters\":{\"n_epochs\":4,\"batch_size\":1,\"learning_rate_multiplier\":1.0},\"trained_tokens\":5768,\"integrations\":[],\"seed\":0,\"estimated_finish\":0,\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"n_epochs\":4,\"batch_size\":1,\"learning_rate_multiplier\":1.0}}}}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `error`, which the schema requires (nullable)",
                 ),
                 outcome,
             );
@@ -3759,7 +3805,7 @@ mod spec_examples {
                 "updateChatCompletion response",
                 "{\"object\":\"chat.completion\",\"id\":\"chatcmpl-AyPNinnUqUDYo9SAdA52NobMflmj2\",\"model\":\"gpt-4o-2024-08-06\",\"created\":1738960610,\"request_id\":\"req_ded8ab984ec4bf840f37566c1011c417\",\"tool_choice\":null,\"usage\":{\"total_tokens\":31,\"completion_tokens\":18,\"prompt_tokens\":13},\"seed\":4944116822809979520,\"top_p\":1.0,\"temperature\":1.0,\"presence_penalty\":0.0,\"frequency_penalty\":0.0,\"system_fingerprint\":\"fp_50cad350e4\",\"input_user\":null,\"service_tier\":\"default\",\"tools\":null,\"metadata\":{\"foo\":\"bar\"},\"choices\":[{\"index\":0,\"message\":{\"content\":\"Mind of circuits hum,  \\nLearning patterns in silence—  \\nFuture's quiet spark.\",\"role\":\"assistant\",\"tool_calls\":null,\"function_call\":null},\"finish_reason\":\"stop\",\"logprobs\":null}],\"response_format\":null}",
                 ::std::option::Option::Some(
-                    "re-encodes differently: the example omits required-nullable fields or carries fields the schema does not declare (to investigate)",
+                    "the example omits `refusal`, which the schema requires (nullable); has `null` for `function_call`, `input_user`, `response_format`, `tool_calls`, `tool_choice` and `tools`, which the schema does not allow; carries `frequency_penalty`, `presence_penalty`, `request_id`, `seed`, `temperature` and `top_p`, which the schema does not declare",
                 ),
                 outcome,
             );

@@ -44,16 +44,38 @@ pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
             known_bad: ::std::vec::Vec<::std::string::String>,
         }
 
-        /// Equal as JSON, with numbers compared by value (`1` and `1.0` are the same number).
-        fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
+        /// Where `now` (the re-encoded value) differs from `was` (the example), as JSON
+        /// pointers with what happened; numbers compare by value (`1` and `1.0` are equal).
+        fn differences(was: &::serde_json::Value, now: &::serde_json::Value, at: &str, out: &mut ::std::vec::Vec<::std::string::String>) {
             use ::serde_json::Value;
-            match (a, b) {
-                (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-                (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
-                (Value::Object(x), Value::Object(y)) => {
-                    x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            match (was, now) {
+                (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => {}
+                (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                    for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                        differences(x, y, &format!("{at}/{i}"), out);
+                    }
                 }
-                _ => a == b,
+                (Value::Object(x), Value::Object(y)) => {
+                    for (key, old) in x {
+                        let path = format!("{at}/{key}");
+                        match (y.get(key), old) {
+                            (Some(new), _) => differences(old, new, &path, out),
+                            (None, Value::Null) => out.push(format!("`{path}` is null where the schema does not allow it (decoded as absent)")),
+                            (None, _) => out.push(format!("`{path}` is not declared by the schema (dropped on decode)")),
+                        }
+                    }
+                    for (key, new) in y {
+                        if !x.contains_key(key) {
+                            let path = format!("{at}/{key}");
+                            match new {
+                                Value::Null => out.push(format!("`{path}` is missing; the schema requires it (nullable, re-encoded as null)")),
+                                _ => out.push(format!("`{path}` is missing; re-encoded as {new}")),
+                            }
+                        }
+                    }
+                }
+                _ if was == now => {}
+                _ => out.push(format!("`{at}` was {was}, re-encoded as {now}")),
             }
         }
 
@@ -67,8 +89,10 @@ pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
                 return Err(format!("decoded only into an `Unknown` catch-all: {decoded:?}"));
             }
             let again = ::serde_json::to_value(&decoded).map_err(|e| format!("does not re-encode: {e}"))?;
-            if !same_json(&original, &again) {
-                return Err(format!("re-encodes differently:\n  was {original}\n  now {again}"));
+            let mut found = ::std::vec::Vec::new();
+            differences(&original, &again, "", &mut found);
+            if !found.is_empty() {
+                return Err(format!("re-encodes differently: {}", found.join("; ")));
             }
             Ok(())
         }
