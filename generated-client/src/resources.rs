@@ -129,6 +129,10 @@ impl<'a> Assistants<'a> {
     /// Create an assistant with a model and instructions.
     ///
     /// `POST /assistants` (operationId `createAssistant`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     #[deprecated]
     pub fn create(
         &self,
@@ -143,6 +147,10 @@ impl<'a> Assistants<'a> {
     /// Delete an assistant.
     ///
     /// `DELETE /assistants/{assistant_id}` (operationId `deleteAssistant`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     #[deprecated]
     pub fn delete(
         &self,
@@ -165,6 +173,10 @@ impl<'a> Assistants<'a> {
     /// Returns a list of assistants.
     ///
     /// `GET /assistants` (operationId `listAssistants`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     #[deprecated]
     pub fn list(
         &self,
@@ -182,6 +194,10 @@ impl<'a> Assistants<'a> {
     /// Retrieves an assistant.
     ///
     /// `GET /assistants/{assistant_id}` (operationId `getAssistant`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     #[deprecated]
     pub fn retrieve(
         &self,
@@ -202,6 +218,10 @@ impl<'a> Assistants<'a> {
     /// Modifies an assistant.
     ///
     /// `POST /assistants/{assistant_id}` (operationId `modifyAssistant`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     #[deprecated]
     pub fn update(
         &self,
@@ -266,6 +286,10 @@ impl<'a> AudioSpeech<'a> {
     /// Returns the audio file content, or a stream of audio events.
     ///
     /// `POST /audio/speech` (operationId `createSpeech`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateSpeechRequest,
@@ -283,6 +307,10 @@ impl<'a> AudioSpeech<'a> {
     /// `POST /audio/speech` (operationId `createSpeech`).
     ///
     /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_stream(
         &self,
         body: crate::types::CreateSpeechRequest,
@@ -308,6 +336,10 @@ impl<'a> AudioTranscriptions<'a> {
     /// format, or a stream of transcript events.
     ///
     /// `POST /audio/transcriptions` (operationId `createTranscription`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateTranscriptionRequest,
@@ -346,6 +378,10 @@ impl<'a> AudioTranscriptions<'a> {
     /// `POST /audio/transcriptions` (operationId `createTranscription`).
     ///
     /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_stream(
         &self,
         body: crate::types::CreateTranscriptionRequest,
@@ -387,6 +423,10 @@ impl<'a> AudioTranslations<'a> {
     /// Translates audio into English.
     ///
     /// `POST /audio/translations` (operationId `createTranslation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateTranslationRequest,
@@ -674,6 +714,10 @@ impl<'a> BetaResponses<'a> {
     /// [Learn more](https://platform.openai.com/docs/guides/background).
     ///
     /// `POST /responses/{response_id}/cancel?beta=true` (operationId `beta_cancelResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`BetaError`](crate::types::BetaError), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn cancel(
         &self,
         response_id: &str,
@@ -702,6 +746,10 @@ impl<'a> BetaResponses<'a> {
     /// as input for the model's response.
     ///
     /// `POST /responses?beta=true` (operationId `beta_createResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::BetaCreateResponse,
@@ -728,6 +776,10 @@ impl<'a> BetaResponses<'a> {
     /// `POST /responses?beta=true` (operationId `beta_createResponse`).
     ///
     /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_stream(
         &self,
         body: crate::types::BetaCreateResponse,
@@ -748,6 +800,10 @@ impl<'a> BetaResponses<'a> {
     /// Deletes a model response with the given ID.
     ///
     /// `DELETE /responses/{response_id}?beta=true` (operationId `beta_deleteResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`BetaError`](crate::types::BetaError), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         response_id: &str,
@@ -770,6 +826,10 @@ impl<'a> BetaResponses<'a> {
     /// Retrieves a model response with the given ID.
     ///
     /// `GET /responses/{response_id}?beta=true` (operationId `beta_getResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         response_id: &str,
@@ -805,6 +865,10 @@ impl<'a> BetaResponsesCompact<'a> {
     /// Learn when and how to compact long-running conversations in the [conversation state guide](https://platform.openai.com/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](https://platform.openai.com/docs/guides/conversation-state#compaction-advanced).
     ///
     /// `POST /responses/compact?beta=true` (operationId `beta_Compactconversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::BetaCompactResponseMethodPublicBody,
@@ -830,6 +894,10 @@ impl<'a> BetaResponsesInputItems<'a> {
     /// Returns a list of input items for a given response.
     ///
     /// `GET /responses/{response_id}/input_items?beta=true` (operationId `beta_listInputItems`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         response_id: &str,
@@ -865,6 +933,10 @@ impl<'a> BetaResponsesInputTokens<'a> {
     /// Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
     ///
     /// `POST /responses/input_tokens?beta=true` (operationId `beta_Getinputtokencounts`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::BetaTokenCountsBody,
@@ -928,6 +1000,10 @@ impl<'a> ChatCompletions<'a> {
     /// chunk objects if the request is streamed.
     ///
     /// `POST /chat/completions` (operationId `createChatCompletion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateChatCompletionRequest,
@@ -965,6 +1041,10 @@ impl<'a> ChatCompletions<'a> {
     /// `POST /chat/completions` (operationId `createChatCompletion`).
     ///
     /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_stream(
         &self,
         body: crate::types::CreateChatCompletionRequest,
@@ -1282,6 +1362,10 @@ impl<'a> Completions<'a> {
     /// Returns a completion object, or a sequence of completion objects if the request is streamed.
     ///
     /// `POST /completions` (operationId `createCompletion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateCompletionRequest,
@@ -1312,6 +1396,10 @@ impl<'a> Containers<'a> {
     /// Creates a container.
     ///
     /// `POST /containers` (operationId `CreateContainer`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateContainerBody,
@@ -1327,6 +1415,10 @@ impl<'a> Containers<'a> {
     /// Delete a container.
     ///
     /// `DELETE /containers/{container_id}` (operationId `DeleteContainer`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         container_id: &str,
@@ -1348,6 +1440,10 @@ impl<'a> Containers<'a> {
     /// Lists containers.
     ///
     /// `GET /containers` (operationId `ListContainers`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListContainersParams,
@@ -1366,6 +1462,10 @@ impl<'a> Containers<'a> {
     /// Retrieves a container.
     ///
     /// `GET /containers/{container_id}` (operationId `RetrieveContainer`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         container_id: &str,
@@ -1394,6 +1494,10 @@ impl<'a> ContainersFiles<'a> {
     /// Retrieves a container file content.
     ///
     /// `GET /containers/{container_id}/files/{file_id}/content` (operationId `RetrieveContainerFileContent`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn content(
         &self,
         container_id: &str,
@@ -1421,6 +1525,10 @@ impl<'a> ContainersFiles<'a> {
     /// Creates a container file.
     ///
     /// `POST /containers/{container_id}/files` (operationId `CreateContainerFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         container_id: &str,
@@ -1447,6 +1555,10 @@ impl<'a> ContainersFiles<'a> {
     /// Delete a container file.
     ///
     /// `DELETE /containers/{container_id}/files/{file_id}` (operationId `DeleteContainerFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         container_id: &str,
@@ -1471,6 +1583,10 @@ impl<'a> ContainersFiles<'a> {
     /// Lists container files.
     ///
     /// `GET /containers/{container_id}/files` (operationId `ListContainerFiles`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         container_id: &str,
@@ -1499,6 +1615,10 @@ impl<'a> ContainersFiles<'a> {
     /// Retrieves a container file.
     ///
     /// `GET /containers/{container_id}/files/{file_id}` (operationId `RetrieveContainerFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         container_id: &str,
@@ -1532,6 +1652,10 @@ impl<'a> ContentProvenanceChecks<'a> {
     /// If `not_detected`, it means the tool did not find supported signals in the uploaded file. The content could still have been generated by OpenAI if the metadata was stripped or has evidence of tampering, the watermark was degraded, it comes from a legacy generation model, or it was created before provenance signals were available. Content could also still be AI-generated by another company's model, which the tool currently does not detect.
     ///
     /// `POST /content_provenance_checks` (operationId `Createcontentprovenancecheck`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateContentProvenanceBody,
@@ -1563,6 +1687,10 @@ impl<'a> Conversations<'a> {
     /// Create a conversation.
     ///
     /// `POST /conversations` (operationId `createConversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateConversationBody,
@@ -1576,6 +1704,10 @@ impl<'a> Conversations<'a> {
     /// Delete a conversation. Items in the conversation will not be deleted.
     ///
     /// `DELETE /conversations/{conversation_id}` (operationId `deleteConversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         conversation_id: &str,
@@ -1597,6 +1729,10 @@ impl<'a> Conversations<'a> {
     /// Get a conversation
     ///
     /// `GET /conversations/{conversation_id}` (operationId `getConversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         conversation_id: &str,
@@ -1616,6 +1752,10 @@ impl<'a> Conversations<'a> {
     /// Update a conversation
     ///
     /// `POST /conversations/{conversation_id}` (operationId `updateConversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         conversation_id: &str,
@@ -1644,6 +1784,10 @@ impl<'a> ConversationsItems<'a> {
     /// Create items in a conversation with the given ID.
     ///
     /// `POST /conversations/{conversation_id}/items` (operationId `createConversationItems`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         conversation_id: &str,
@@ -1669,6 +1813,10 @@ impl<'a> ConversationsItems<'a> {
     /// Delete an item from a conversation with the given IDs.
     ///
     /// `DELETE /conversations/{conversation_id}/items/{item_id}` (operationId `deleteConversationItem`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         conversation_id: &str,
@@ -1691,6 +1839,10 @@ impl<'a> ConversationsItems<'a> {
     /// List all items for a conversation with the given ID.
     ///
     /// `GET /conversations/{conversation_id}/items` (operationId `listConversationItems`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         conversation_id: &str,
@@ -1717,6 +1869,10 @@ impl<'a> ConversationsItems<'a> {
     /// Get a single item from a conversation with the given IDs.
     ///
     /// `GET /conversations/{conversation_id}/items/{item_id}` (operationId `getConversationItem`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         conversation_id: &str,
@@ -1749,6 +1905,10 @@ impl<'a> Embeddings<'a> {
     /// Creates an embedding vector representing the input text.
     ///
     /// `POST /embeddings` (operationId `createEmbedding`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateEmbeddingRequest,
@@ -1777,6 +1937,10 @@ impl<'a> Evals<'a> {
     /// For more information, see the [Evals guide](https://platform.openai.com/docs/guides/evals).
     ///
     /// `POST /evals` (operationId `createEval`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateEvalRequest,
@@ -1790,6 +1954,10 @@ impl<'a> Evals<'a> {
     /// Delete an evaluation.
     ///
     /// `DELETE /evals/{eval_id}` (operationId `deleteEval`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`Error`](crate::types::Error), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         eval_id: &str,
@@ -1806,6 +1974,10 @@ impl<'a> Evals<'a> {
     /// List evaluations for a project.
     ///
     /// `GET /evals` (operationId `listEvals`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListEvalsParams,
@@ -1822,6 +1994,10 @@ impl<'a> Evals<'a> {
     /// Get an evaluation by ID.
     ///
     /// `GET /evals/{eval_id}` (operationId `getEval`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         eval_id: &str,
@@ -1838,6 +2014,10 @@ impl<'a> Evals<'a> {
     /// Update certain properties of an evaluation.
     ///
     /// `POST /evals/{eval_id}` (operationId `updateEval`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         eval_id: &str,
@@ -1872,6 +2052,10 @@ impl<'a> EvalsRuns<'a> {
     /// Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
     ///
     /// `POST /evals/{eval_id}/runs` (operationId `createEvalRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`Error`](crate::types::Error), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         eval_id: &str,
@@ -1894,6 +2078,10 @@ impl<'a> EvalsRuns<'a> {
     /// Delete an eval run.
     ///
     /// `DELETE /evals/{eval_id}/runs/{run_id}` (operationId `deleteEvalRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`Error`](crate::types::Error), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         eval_id: &str,
@@ -1918,6 +2106,10 @@ impl<'a> EvalsRuns<'a> {
     /// Get a list of runs for an evaluation.
     ///
     /// `GET /evals/{eval_id}/runs` (operationId `getEvalRuns`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         eval_id: &str,
@@ -1943,6 +2135,10 @@ impl<'a> EvalsRuns<'a> {
     /// Get an evaluation run by ID.
     ///
     /// `GET /evals/{eval_id}/runs/{run_id}` (operationId `getEvalRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         eval_id: &str,
@@ -1965,6 +2161,10 @@ impl<'a> EvalsRuns<'a> {
     /// Cancel an ongoing evaluation run.
     ///
     /// `POST /evals/{eval_id}/runs/{run_id}` (operationId `cancelEvalRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         eval_id: &str,
@@ -1994,6 +2194,10 @@ impl<'a> EvalsRunsOutputItems<'a> {
     /// Get a list of output items for an evaluation run.
     ///
     /// `GET /evals/{eval_id}/runs/{run_id}/output_items` (operationId `getEvalRunOutputItems`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         eval_id: &str,
@@ -2022,6 +2226,10 @@ impl<'a> EvalsRunsOutputItems<'a> {
     /// Get an evaluation run output item by ID.
     ///
     /// `GET /evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}` (operationId `getEvalRunOutputItem`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         eval_id: &str,
@@ -2975,6 +3183,10 @@ impl<'a> OrganizationAuditLogs<'a> {
     /// List user actions and configuration changes within this organization.
     ///
     /// `GET /organization/audit_logs` (operationId `list-audit-logs`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListAuditLogsParams,
@@ -3021,6 +3233,10 @@ impl<'a> OrganizationCertificates<'a> {
     /// Organizations can upload up to 50 certificates.
     ///
     /// `POST /organization/certificates` (operationId `uploadCertificate`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::UploadCertificateRequest,
@@ -3039,6 +3255,10 @@ impl<'a> OrganizationCertificates<'a> {
     /// The certificate must be inactive for the organization and all projects.
     ///
     /// `DELETE /organization/certificates/{certificate_id}` (operationId `deleteCertificate`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         certificate_id: &str,
@@ -3060,6 +3280,10 @@ impl<'a> OrganizationCertificates<'a> {
     /// List uploaded certificates for this organization.
     ///
     /// `GET /organization/certificates` (operationId `listOrganizationCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListOrganizationCertificatesParams,
@@ -3082,6 +3306,10 @@ impl<'a> OrganizationCertificates<'a> {
     /// You can get a certificate regardless of whether it is active or not.
     ///
     /// `GET /organization/certificates/{certificate_id}` (operationId `getCertificate`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         certificate_id: &str,
@@ -3103,6 +3331,10 @@ impl<'a> OrganizationCertificates<'a> {
     /// Modify a certificate. Note that only the name can be modified.
     ///
     /// `POST /organization/certificates/{certificate_id}` (operationId `modifyCertificate`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         certificate_id: &str,
@@ -3133,6 +3365,10 @@ impl<'a> OrganizationCertificatesActivate<'a> {
     /// You can atomically and idempotently activate up to 10 certificates at a time.
     ///
     /// `POST /organization/certificates/activate` (operationId `activateOrganizationCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::ToggleCertificatesRequest,
@@ -3160,6 +3396,10 @@ impl<'a> OrganizationCertificatesDeactivate<'a> {
     /// You can atomically and idempotently deactivate up to 10 certificates at a time.
     ///
     /// `POST /organization/certificates/deactivate` (operationId `deactivateOrganizationCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::ToggleCertificatesRequest,
@@ -3185,6 +3425,10 @@ impl<'a> OrganizationCosts<'a> {
     /// Get costs details for the organization.
     ///
     /// `GET /organization/costs` (operationId `usage-costs`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageCostsParams,
@@ -3268,6 +3512,10 @@ impl<'a> OrganizationGroups<'a> {
     /// Creates a new group in the organization.
     ///
     /// `POST /organization/groups` (operationId `create-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateGroupBody,
@@ -3284,6 +3532,10 @@ impl<'a> OrganizationGroups<'a> {
     /// Deletes a group from the organization.
     ///
     /// `DELETE /organization/groups/{group_id}` (operationId `delete-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         group_id: &str,
@@ -3303,6 +3555,10 @@ impl<'a> OrganizationGroups<'a> {
     /// Lists all groups in the organization.
     ///
     /// `GET /organization/groups` (operationId `list-groups`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListGroupsParams,
@@ -3321,6 +3577,10 @@ impl<'a> OrganizationGroups<'a> {
     /// Retrieves a group.
     ///
     /// `GET /organization/groups/{group_id}` (operationId `retrieve-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         group_id: &str,
@@ -3340,6 +3600,10 @@ impl<'a> OrganizationGroups<'a> {
     /// Updates a group's information.
     ///
     /// `POST /organization/groups/{group_id}` (operationId `update-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         group_id: &str,
@@ -3370,6 +3634,10 @@ impl<'a> OrganizationGroupsRoles<'a> {
     /// Assigns an organization role to a group within the organization.
     ///
     /// `POST /organization/groups/{group_id}/roles` (operationId `assign-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         group_id: &str,
@@ -3392,6 +3660,10 @@ impl<'a> OrganizationGroupsRoles<'a> {
     /// Unassigns an organization role from a group within the organization.
     ///
     /// `DELETE /organization/groups/{group_id}/roles/{role_id}` (operationId `unassign-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         group_id: &str,
@@ -3416,6 +3688,10 @@ impl<'a> OrganizationGroupsRoles<'a> {
     /// Lists the organization roles assigned to a group within the organization.
     ///
     /// `GET /organization/groups/{group_id}/roles` (operationId `list-group-role-assignments`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         group_id: &str,
@@ -3440,6 +3716,10 @@ impl<'a> OrganizationGroupsRoles<'a> {
     /// Retrieves an organization role assigned to a group.
     ///
     /// `GET /organization/groups/{group_id}/roles/{role_id}` (operationId `retrieve-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         group_id: &str,
@@ -3469,6 +3749,10 @@ impl<'a> OrganizationGroupsUsers<'a> {
     /// Adds a user to a group.
     ///
     /// `POST /organization/groups/{group_id}/users` (operationId `add-group-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         group_id: &str,
@@ -3491,6 +3775,10 @@ impl<'a> OrganizationGroupsUsers<'a> {
     /// Removes a user from a group.
     ///
     /// `DELETE /organization/groups/{group_id}/users/{user_id}` (operationId `remove-group-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         group_id: &str,
@@ -3515,6 +3803,10 @@ impl<'a> OrganizationGroupsUsers<'a> {
     /// Lists the users assigned to a group.
     ///
     /// `GET /organization/groups/{group_id}/users` (operationId `list-group-users`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         group_id: &str,
@@ -3539,6 +3831,10 @@ impl<'a> OrganizationGroupsUsers<'a> {
     /// Retrieves a user in a group.
     ///
     /// `GET /organization/groups/{group_id}/users/{user_id}` (operationId `retrieve-group-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         group_id: &str,
@@ -3787,6 +4083,10 @@ impl<'a> OrganizationProjects<'a> {
     /// Modifies a project in the organization.
     ///
     /// `POST /organization/projects/{project_id}` (operationId `modify-project`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         project_id: &str,
@@ -3818,6 +4118,10 @@ impl<'a> OrganizationProjectsApiKeys<'a> {
     /// a service account.
     ///
     /// `DELETE /organization/projects/{project_id}/api_keys/{api_key_id}` (operationId `delete-project-api-key`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -3907,6 +4211,10 @@ impl<'a> OrganizationProjectsCertificates<'a> {
     /// List certificates for this project.
     ///
     /// `GET /organization/projects/{project_id}/certificates` (operationId `listProjectCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -3942,6 +4250,10 @@ impl<'a> OrganizationProjectsCertificatesActivate<'a> {
     /// You can atomically and idempotently activate up to 10 certificates at a time.
     ///
     /// `POST /organization/projects/{project_id}/certificates/activate` (operationId `activateProjectCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -3976,6 +4288,10 @@ impl<'a> OrganizationProjectsCertificatesDeactivate<'a> {
     /// idempotently deactivate up to 10 certificates at a time.
     ///
     /// `POST /organization/projects/{project_id}/certificates/deactivate` (operationId `deactivateProjectCertificates`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -4058,6 +4374,10 @@ impl<'a> OrganizationProjectsGroups<'a> {
     /// Grants a group access to a project.
     ///
     /// `POST /organization/projects/{project_id}/groups` (operationId `add-project-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -4080,6 +4400,10 @@ impl<'a> OrganizationProjectsGroups<'a> {
     /// Revokes a group's access to a project.
     ///
     /// `DELETE /organization/projects/{project_id}/groups/{group_id}` (operationId `remove-project-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -4104,6 +4428,10 @@ impl<'a> OrganizationProjectsGroups<'a> {
     /// Lists the groups that have access to a project.
     ///
     /// `GET /organization/projects/{project_id}/groups` (operationId `list-project-groups`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -4128,6 +4456,10 @@ impl<'a> OrganizationProjectsGroups<'a> {
     /// Retrieves a project's group.
     ///
     /// `GET /organization/projects/{project_id}/groups/{group_id}` (operationId `retrieve-project-group`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         project_id: &str,
@@ -4311,6 +4643,10 @@ impl<'a> OrganizationProjectsRateLimits<'a> {
     /// Updates a project rate limit.
     ///
     /// `POST /organization/projects/{project_id}/rate_limits/{rate_limit_id}` (operationId `update-project-rate-limits`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         project_id: &str,
@@ -4370,6 +4706,10 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     /// Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
     ///
     /// `POST /organization/projects/{project_id}/service_accounts` (operationId `create-project-service-account`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -4421,6 +4761,10 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
     /// Returns a list of service accounts in the project.
     ///
     /// `GET /organization/projects/{project_id}/service_accounts` (operationId `list-project-service-accounts`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -4703,6 +5047,10 @@ impl<'a> OrganizationProjectsUsers<'a> {
     /// Adds a user to the project. Users must already be members of the organization to be added to a project.
     ///
     /// `POST /organization/projects/{project_id}/users` (operationId `create-project-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -4728,6 +5076,10 @@ impl<'a> OrganizationProjectsUsers<'a> {
     /// archived (archived projects have no users).
     ///
     /// `DELETE /organization/projects/{project_id}/users/{user_id}` (operationId `delete-project-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -4752,6 +5104,10 @@ impl<'a> OrganizationProjectsUsers<'a> {
     /// Returns a list of users in the project.
     ///
     /// `GET /organization/projects/{project_id}/users` (operationId `list-project-users`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -4797,6 +5153,10 @@ impl<'a> OrganizationProjectsUsers<'a> {
     /// Modifies a user's role in the project.
     ///
     /// `POST /organization/projects/{project_id}/users/{user_id}` (operationId `modify-project-user`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `400` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         project_id: &str,
@@ -4828,6 +5188,10 @@ impl<'a> OrganizationRoles<'a> {
     /// Creates a custom role for the organization.
     ///
     /// `POST /organization/roles` (operationId `create-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::PublicCreateOrganizationRoleBody,
@@ -4844,6 +5208,10 @@ impl<'a> OrganizationRoles<'a> {
     /// Deletes a custom role from the organization.
     ///
     /// `DELETE /organization/roles/{role_id}` (operationId `delete-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         role_id: &str,
@@ -4863,6 +5231,10 @@ impl<'a> OrganizationRoles<'a> {
     /// Lists the roles configured for the organization.
     ///
     /// `GET /organization/roles` (operationId `list-roles`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListRolesParams,
@@ -4881,6 +5253,10 @@ impl<'a> OrganizationRoles<'a> {
     /// Retrieves an organization role.
     ///
     /// `GET /organization/roles/{role_id}` (operationId `retrieve-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         role_id: &str,
@@ -4900,6 +5276,10 @@ impl<'a> OrganizationRoles<'a> {
     /// Updates an existing organization role.
     ///
     /// `POST /organization/roles/{role_id}` (operationId `update-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         role_id: &str,
@@ -5165,6 +5545,10 @@ impl<'a> OrganizationUsageAudioSpeeches<'a> {
     /// Get audio speeches usage details for the organization.
     ///
     /// `GET /organization/usage/audio_speeches` (operationId `usage-audio-speeches`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageAudioSpeechesParams,
@@ -5197,6 +5581,10 @@ impl<'a> OrganizationUsageAudioTranscriptions<'a> {
     /// Get audio transcriptions usage details for the organization.
     ///
     /// `GET /organization/usage/audio_transcriptions` (operationId `usage-audio-transcriptions`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageAudioTranscriptionsParams,
@@ -5229,6 +5617,10 @@ impl<'a> OrganizationUsageCodeInterpreterSessions<'a> {
     /// Get code interpreter sessions usage details for the organization.
     ///
     /// `GET /organization/usage/code_interpreter_sessions` (operationId `usage-code-interpreter-sessions`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageCodeInterpreterSessionsParams,
@@ -5258,6 +5650,10 @@ impl<'a> OrganizationUsageCompletions<'a> {
     /// Get completions usage details for the organization.
     ///
     /// `GET /organization/usage/completions` (operationId `usage-completions`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageCompletionsParams,
@@ -5291,6 +5687,10 @@ impl<'a> OrganizationUsageEmbeddings<'a> {
     /// Get embeddings usage details for the organization.
     ///
     /// `GET /organization/usage/embeddings` (operationId `usage-embeddings`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageEmbeddingsParams,
@@ -5323,6 +5723,10 @@ impl<'a> OrganizationUsageFileSearchCalls<'a> {
     /// Get file search calls usage details for the organization.
     ///
     /// `GET /organization/usage/file_search_calls` (operationId `usage-file-search-calls`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageFileSearchCallsParams,
@@ -5355,6 +5759,10 @@ impl<'a> OrganizationUsageImages<'a> {
     /// Get images usage details for the organization.
     ///
     /// `GET /organization/usage/images` (operationId `usage-images`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageImagesParams,
@@ -5389,6 +5797,10 @@ impl<'a> OrganizationUsageModerations<'a> {
     /// Get moderations usage details for the organization.
     ///
     /// `GET /organization/usage/moderations` (operationId `usage-moderations`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageModerationsParams,
@@ -5421,6 +5833,10 @@ impl<'a> OrganizationUsageVectorStores<'a> {
     /// Get vector stores usage details for the organization.
     ///
     /// `GET /organization/usage/vector_stores` (operationId `usage-vector-stores`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageVectorStoresParams,
@@ -5450,6 +5866,10 @@ impl<'a> OrganizationUsageWebSearchCalls<'a> {
     /// Get web search calls usage details for the organization.
     ///
     /// `GET /organization/usage/web_search_calls` (operationId `usage-web-search-calls`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::UsageWebSearchCallsParams,
@@ -5573,6 +5993,10 @@ impl<'a> OrganizationUsersRoles<'a> {
     /// Assigns an organization role to a user within the organization.
     ///
     /// `POST /organization/users/{user_id}/roles` (operationId `assign-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         user_id: &str,
@@ -5595,6 +6019,10 @@ impl<'a> OrganizationUsersRoles<'a> {
     /// Unassigns an organization role from a user within the organization.
     ///
     /// `DELETE /organization/users/{user_id}/roles/{role_id}` (operationId `unassign-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         user_id: &str,
@@ -5619,6 +6047,10 @@ impl<'a> OrganizationUsersRoles<'a> {
     /// Lists the organization roles assigned to a user within the organization.
     ///
     /// `GET /organization/users/{user_id}/roles` (operationId `list-user-role-assignments`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         user_id: &str,
@@ -5643,6 +6075,10 @@ impl<'a> OrganizationUsersRoles<'a> {
     /// Retrieves an organization role assigned to a user.
     ///
     /// `GET /organization/users/{user_id}/roles/{role_id}` (operationId `retrieve-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         user_id: &str,
@@ -5710,6 +6146,10 @@ impl<'a> ProjectsGroupsRoles<'a> {
     /// Assigns a project role to a group within a project.
     ///
     /// `POST /projects/{project_id}/groups/{group_id}/roles` (operationId `assign-project-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -5735,6 +6175,10 @@ impl<'a> ProjectsGroupsRoles<'a> {
     /// Unassigns a project role from a group within a project.
     ///
     /// `DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id}` (operationId `unassign-project-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -5762,6 +6206,10 @@ impl<'a> ProjectsGroupsRoles<'a> {
     /// Lists the project roles assigned to a group within a project.
     ///
     /// `GET /projects/{project_id}/groups/{group_id}/roles` (operationId `list-project-group-role-assignments`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -5789,6 +6237,10 @@ impl<'a> ProjectsGroupsRoles<'a> {
     /// Retrieves a project role assigned to a group.
     ///
     /// `GET /projects/{project_id}/groups/{group_id}/roles/{role_id}` (operationId `retrieve-project-group-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         project_id: &str,
@@ -5821,6 +6273,10 @@ impl<'a> ProjectsRoles<'a> {
     /// Creates a custom role for a project.
     ///
     /// `POST /projects/{project_id}/roles` (operationId `create-project-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -5843,6 +6299,10 @@ impl<'a> ProjectsRoles<'a> {
     /// Deletes a custom role from a project.
     ///
     /// `DELETE /projects/{project_id}/roles/{role_id}` (operationId `delete-project-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -5865,6 +6325,10 @@ impl<'a> ProjectsRoles<'a> {
     /// Lists the roles configured for a project.
     ///
     /// `GET /projects/{project_id}/roles` (operationId `list-project-roles`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -5889,6 +6353,10 @@ impl<'a> ProjectsRoles<'a> {
     /// Retrieves a project role.
     ///
     /// `GET /projects/{project_id}/roles/{role_id}` (operationId `retrieve-project-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         project_id: &str,
@@ -5911,6 +6379,10 @@ impl<'a> ProjectsRoles<'a> {
     /// Updates an existing project role.
     ///
     /// `POST /projects/{project_id}/roles/{role_id}` (operationId `update-project-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         project_id: &str,
@@ -5955,6 +6427,10 @@ impl<'a> ProjectsUsersRoles<'a> {
     /// Assigns a project role to a user within a project.
     ///
     /// `POST /projects/{project_id}/users/{user_id}/roles` (operationId `assign-project-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         project_id: &str,
@@ -5980,6 +6456,10 @@ impl<'a> ProjectsUsersRoles<'a> {
     /// Unassigns a project role from a user within a project.
     ///
     /// `DELETE /projects/{project_id}/users/{user_id}/roles/{role_id}` (operationId `unassign-project-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         project_id: &str,
@@ -6007,6 +6487,10 @@ impl<'a> ProjectsUsersRoles<'a> {
     /// Lists the project roles assigned to a user within a project.
     ///
     /// `GET /projects/{project_id}/users/{user_id}/roles` (operationId `list-project-user-role-assignments`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         project_id: &str,
@@ -6034,6 +6518,10 @@ impl<'a> ProjectsUsersRoles<'a> {
     /// Retrieves a project role assigned to a user.
     ///
     /// `GET /projects/{project_id}/users/{user_id}/roles/{role_id}` (operationId `retrieve-project-user-role`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         project_id: &str,
@@ -6381,6 +6869,10 @@ impl<'a> Responses<'a> {
     /// [Learn more](https://platform.openai.com/docs/guides/background).
     ///
     /// `POST /responses/{response_id}/cancel` (operationId `cancelResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`Error`](crate::types::Error), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn cancel(
         &self,
         response_id: &str,
@@ -6407,6 +6899,10 @@ impl<'a> Responses<'a> {
     /// as input for the model's response.
     ///
     /// `POST /responses` (operationId `createResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateResponse,
@@ -6428,6 +6924,10 @@ impl<'a> Responses<'a> {
     /// `POST /responses` (operationId `createResponse`).
     ///
     /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_stream(
         &self,
         body: crate::types::CreateResponse,
@@ -6441,6 +6941,10 @@ impl<'a> Responses<'a> {
     /// Deletes a model response with the given ID.
     ///
     /// `DELETE /responses/{response_id}` (operationId `deleteResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `404` [`Error`](crate::types::Error), `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         response_id: &str,
@@ -6460,6 +6964,10 @@ impl<'a> Responses<'a> {
     /// Retrieves a model response with the given ID.
     ///
     /// `GET /responses/{response_id}` (operationId `getResponse`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         response_id: &str,
@@ -6493,6 +7001,10 @@ impl<'a> ResponsesCompact<'a> {
     /// Learn when and how to compact long-running conversations in the [conversation state guide](https://platform.openai.com/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](https://platform.openai.com/docs/guides/conversation-state#compaction-advanced).
     ///
     /// `POST /responses/compact` (operationId `Compactconversation`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CompactResponseMethodPublicBody,
@@ -6516,6 +7028,10 @@ impl<'a> ResponsesInputItems<'a> {
     /// Returns a list of input items for a given response.
     ///
     /// `GET /responses/{response_id}/input_items` (operationId `listInputItems`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         response_id: &str,
@@ -6550,6 +7066,10 @@ impl<'a> ResponsesInputTokens<'a> {
     /// Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
     ///
     /// `POST /responses/input_tokens` (operationId `Getinputtokencounts`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::TokenCountsBody,
@@ -6579,6 +7099,10 @@ impl<'a> Skills<'a> {
     /// Download a skill zip bundle by its ID.
     ///
     /// `GET /skills/{skill_id}/content` (operationId `GetSkillContent`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn content(
         &self,
         skill_id: &str,
@@ -6599,6 +7123,10 @@ impl<'a> Skills<'a> {
     /// Create a new skill.
     ///
     /// `POST /skills` (operationId `CreateSkill`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateSkillBody,
@@ -6612,6 +7140,10 @@ impl<'a> Skills<'a> {
     /// Delete a skill by its ID.
     ///
     /// `DELETE /skills/{skill_id}` (operationId `DeleteSkill`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         skill_id: &str,
@@ -6628,6 +7160,10 @@ impl<'a> Skills<'a> {
     /// List all skills for the current project.
     ///
     /// `GET /skills` (operationId `ListSkills`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListSkillsParams,
@@ -6643,6 +7179,10 @@ impl<'a> Skills<'a> {
     /// Get a skill by its ID.
     ///
     /// `GET /skills/{skill_id}` (operationId `GetSkill`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         skill_id: &str,
@@ -6659,6 +7199,10 @@ impl<'a> Skills<'a> {
     /// Update the default version pointer for a skill.
     ///
     /// `POST /skills/{skill_id}` (operationId `UpdateSkillDefaultVersion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         skill_id: &str,
@@ -6687,6 +7231,10 @@ impl<'a> SkillsVersions<'a> {
     /// Download a skill version zip bundle.
     ///
     /// `GET /skills/{skill_id}/versions/{version}/content` (operationId `GetSkillVersionContent`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn content(
         &self,
         skill_id: &str,
@@ -6710,6 +7258,10 @@ impl<'a> SkillsVersions<'a> {
     /// Create a new immutable skill version.
     ///
     /// `POST /skills/{skill_id}/versions` (operationId `CreateSkillVersion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         skill_id: &str,
@@ -6732,6 +7284,10 @@ impl<'a> SkillsVersions<'a> {
     /// Delete a skill version.
     ///
     /// `DELETE /skills/{skill_id}/versions/{version}` (operationId `DeleteSkillVersion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         skill_id: &str,
@@ -6756,6 +7312,10 @@ impl<'a> SkillsVersions<'a> {
     /// List skill versions for a skill.
     ///
     /// `GET /skills/{skill_id}/versions` (operationId `ListSkillVersions`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         skill_id: &str,
@@ -6780,6 +7340,10 @@ impl<'a> SkillsVersions<'a> {
     /// Get a specific skill version.
     ///
     /// `GET /skills/{skill_id}/versions/{version}` (operationId `GetSkillVersion`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         skill_id: &str,
@@ -6819,6 +7383,10 @@ impl<'a> Threads<'a> {
     /// Create a thread.
     ///
     /// `POST /threads` (operationId `createThread`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateThreadRequest,
@@ -6832,6 +7400,10 @@ impl<'a> Threads<'a> {
     /// Create a thread and run it in one request.
     ///
     /// `POST /threads/runs` (operationId `createThreadAndRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create_and_run(
         &self,
         body: crate::types::CreateThreadAndRunRequest,
@@ -6845,6 +7417,10 @@ impl<'a> Threads<'a> {
     /// Delete a thread.
     ///
     /// `DELETE /threads/{thread_id}` (operationId `deleteThread`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         thread_id: &str,
@@ -6864,6 +7440,10 @@ impl<'a> Threads<'a> {
     /// Retrieves a thread.
     ///
     /// `GET /threads/{thread_id}` (operationId `getThread`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         thread_id: &str,
@@ -6883,6 +7463,10 @@ impl<'a> Threads<'a> {
     /// Modifies a thread.
     ///
     /// `POST /threads/{thread_id}` (operationId `modifyThread`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         thread_id: &str,
@@ -6911,6 +7495,10 @@ impl<'a> ThreadsMessages<'a> {
     /// Create a message.
     ///
     /// `POST /threads/{thread_id}/messages` (operationId `createMessage`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         thread_id: &str,
@@ -6933,6 +7521,10 @@ impl<'a> ThreadsMessages<'a> {
     /// Deletes a message.
     ///
     /// `DELETE /threads/{thread_id}/messages/{message_id}` (operationId `deleteMessage`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         thread_id: &str,
@@ -6957,6 +7549,10 @@ impl<'a> ThreadsMessages<'a> {
     /// Returns a list of messages for a given thread.
     ///
     /// `GET /threads/{thread_id}/messages` (operationId `listMessages`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         thread_id: &str,
@@ -6983,6 +7579,10 @@ impl<'a> ThreadsMessages<'a> {
     /// Retrieve a message.
     ///
     /// `GET /threads/{thread_id}/messages/{message_id}` (operationId `getMessage`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         thread_id: &str,
@@ -7005,6 +7605,10 @@ impl<'a> ThreadsMessages<'a> {
     /// Modifies a message.
     ///
     /// `POST /threads/{thread_id}/messages/{message_id}` (operationId `modifyMessage`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         thread_id: &str,
@@ -7042,6 +7646,10 @@ impl<'a> ThreadsRuns<'a> {
     /// Cancels a run that is `in_progress`.
     ///
     /// `POST /threads/{thread_id}/runs/{run_id}/cancel` (operationId `cancelRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn cancel(
         &self,
         thread_id: &str,
@@ -7065,6 +7673,10 @@ impl<'a> ThreadsRuns<'a> {
     /// Create a run.
     ///
     /// `POST /threads/{thread_id}/runs` (operationId `createRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         thread_id: &str,
@@ -7089,6 +7701,10 @@ impl<'a> ThreadsRuns<'a> {
     /// Returns a list of runs belonging to a thread.
     ///
     /// `GET /threads/{thread_id}/runs` (operationId `listRuns`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         thread_id: &str,
@@ -7114,6 +7730,10 @@ impl<'a> ThreadsRuns<'a> {
     /// Retrieves a run.
     ///
     /// `GET /threads/{thread_id}/runs/{run_id}` (operationId `getRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         thread_id: &str,
@@ -7136,6 +7756,10 @@ impl<'a> ThreadsRuns<'a> {
     /// When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request.
     ///
     /// `POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs` (operationId `submitToolOuputsToRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn submit_tool_outputs(
         &self,
         thread_id: &str,
@@ -7161,6 +7785,10 @@ impl<'a> ThreadsRuns<'a> {
     /// Modifies a run.
     ///
     /// `POST /threads/{thread_id}/runs/{run_id}` (operationId `modifyRun`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         thread_id: &str,
@@ -7192,6 +7820,10 @@ impl<'a> ThreadsRunsSteps<'a> {
     /// Returns a list of run steps belonging to a run.
     ///
     /// `GET /threads/{thread_id}/runs/{run_id}/steps` (operationId `listRunSteps`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         thread_id: &str,
@@ -7221,6 +7853,10 @@ impl<'a> ThreadsRunsSteps<'a> {
     /// Retrieves a run step.
     ///
     /// `GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}` (operationId `getRunStep`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         thread_id: &str,
@@ -7384,6 +8020,10 @@ impl<'a> VectorStores<'a> {
     /// Create a vector store.
     ///
     /// `POST /vector_stores` (operationId `createVectorStore`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         body: crate::types::CreateVectorStoreRequest,
@@ -7397,6 +8037,10 @@ impl<'a> VectorStores<'a> {
     /// Delete a vector store.
     ///
     /// `DELETE /vector_stores/{vector_store_id}` (operationId `deleteVectorStore`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         vector_store_id: &str,
@@ -7418,6 +8062,10 @@ impl<'a> VectorStores<'a> {
     /// Returns a list of vector stores.
     ///
     /// `GET /vector_stores` (operationId `listVectorStores`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         params: crate::types::ListVectorStoresParams,
@@ -7434,6 +8082,10 @@ impl<'a> VectorStores<'a> {
     /// Retrieves a vector store.
     ///
     /// `GET /vector_stores/{vector_store_id}` (operationId `getVectorStore`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         vector_store_id: &str,
@@ -7453,6 +8105,10 @@ impl<'a> VectorStores<'a> {
     /// Search a vector store for relevant chunks based on a query and file attributes filter.
     ///
     /// `POST /vector_stores/{vector_store_id}/search` (operationId `searchVectorStore`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn search(
         &self,
         vector_store_id: &str,
@@ -7478,6 +8134,10 @@ impl<'a> VectorStores<'a> {
     /// Modifies a vector store.
     ///
     /// `POST /vector_stores/{vector_store_id}` (operationId `modifyVectorStore`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         vector_store_id: &str,
@@ -7512,6 +8172,10 @@ impl<'a> VectorStoresFileBatches<'a> {
     /// Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
     ///
     /// `POST /vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel` (operationId `cancelVectorStoreFileBatch`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn cancel(
         &self,
         vector_store_id: &str,
@@ -7541,6 +8205,10 @@ impl<'a> VectorStoresFileBatches<'a> {
     /// For ingesting multiple files into the same vector store, this batch endpoint is recommended.
     ///
     /// `POST /vector_stores/{vector_store_id}/file_batches` (operationId `createVectorStoreFileBatch`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         vector_store_id: &str,
@@ -7566,6 +8234,10 @@ impl<'a> VectorStoresFileBatches<'a> {
     /// Retrieves a vector store file batch.
     ///
     /// `GET /vector_stores/{vector_store_id}/file_batches/{batch_id}` (operationId `getVectorStoreFileBatch`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         vector_store_id: &str,
@@ -7597,6 +8269,10 @@ impl<'a> VectorStoresFileBatchesFiles<'a> {
     /// Returns a list of vector store files in a batch.
     ///
     /// `GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files` (operationId `listFilesInVectorStoreBatch`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         vector_store_id: &str,
@@ -7636,6 +8312,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// Retrieve the parsed contents of a vector store file.
     ///
     /// `GET /vector_stores/{vector_store_id}/files/{file_id}/content` (operationId `retrieveVectorStoreFileContent`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn content(
         &self,
         vector_store_id: &str,
@@ -7664,6 +8344,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// For uploading multiple files to the same vector store, use the file batches endpoint to reduce request volume.
     ///
     /// `POST /vector_stores/{vector_store_id}/files` (operationId `createVectorStoreFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn create(
         &self,
         vector_store_id: &str,
@@ -7689,6 +8373,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](https://platform.openai.com/docs/api-reference/files/delete) endpoint.
     ///
     /// `DELETE /vector_stores/{vector_store_id}/files/{file_id}` (operationId `deleteVectorStoreFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn delete(
         &self,
         vector_store_id: &str,
@@ -7713,6 +8401,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// Returns a list of vector store files.
     ///
     /// `GET /vector_stores/{vector_store_id}/files` (operationId `listVectorStoreFiles`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn list(
         &self,
         vector_store_id: &str,
@@ -7742,6 +8434,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// Retrieves a vector store file.
     ///
     /// `GET /vector_stores/{vector_store_id}/files/{file_id}` (operationId `getVectorStoreFile`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn retrieve(
         &self,
         vector_store_id: &str,
@@ -7766,6 +8462,10 @@ impl<'a> VectorStoresFiles<'a> {
     /// Update attributes on a vector store file.
     ///
     /// `POST /vector_stores/{vector_store_id}/files/{file_id}` (operationId `updateVectorStoreFileAttributes`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
     pub fn update(
         &self,
         vector_store_id: &str,

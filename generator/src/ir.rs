@@ -151,6 +151,16 @@ pub struct Operation {
     pub response: ResponseKind,
     /// Event type of a `text/event-stream` response (emitted as a `…_stream` method).
     pub stream: Option<TypeRef>,
+    /// Documented error responses with a JSON body, in the spec's order.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// An error response the operation documents with a JSON schema.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// `404`, `4XX` or `default`.
+    pub status: String,
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone)]

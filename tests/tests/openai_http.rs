@@ -152,6 +152,41 @@ async fn models_retrieve_puts_the_id_in_the_path() {
     assert_eq!(model.shutdown_date, None);
 }
 
+/// An error status with a documented body: the error value carries the status and request
+/// id, and the body decodes into the schema the method's rustdoc names for that status.
+#[tokio::test]
+async fn documented_error_bodies_decode_into_their_schema() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            404,
+            &json!({"code": "not_found", "message": "No eval with id eval_9", "param": null, "type": "invalid_request_error"}),
+        )
+        .header("x-request-id", "req_missing")
+    })
+    .await;
+
+    let err = client(&server)
+        .evals()
+        .delete("eval_9")
+        .await
+        .expect_err("a 404 is an error");
+
+    assert_eq!(server.only_request().target, "/evals/eval_9");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.request_id(), Some("req_missing"));
+    let api = err.api_error().expect("an API error");
+    let body: openai_client::types::Error = api.body_as().expect("the documented 404 body");
+    assert_eq!(body.code.as_deref(), Some("not_found"));
+    assert_eq!(body.message, "No eval with id eval_9");
+    assert_eq!(body.param, None);
+    assert_eq!(body.type_, "invalid_request_error");
+    // A body of another shape is a decode error, not a panic or a default value.
+    assert!(
+        api.body_as::<openai_client::types::ErrorResponse>()
+            .is_err()
+    );
+}
+
 /// The default base URL ends in `/v1`: operation paths go after it, not in place of it.
 #[tokio::test]
 async fn a_base_url_with_a_path_keeps_it() {

@@ -277,6 +277,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Decodes the body into an error schema the operation documents (its rustdoc lists
+    /// them under "Errors" by status code).
+    pub fn body_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> std::result::Result<T, serde_json::Error> {
+        serde_json::from_str(&self.raw_body)
+    }
+
     /// The error message: the parsed one, else the start of the raw body, else the status text.
     pub fn message(&self) -> String {
         if let Some(message) = self.body.as_ref().and_then(|b| b.message.as_deref()) {

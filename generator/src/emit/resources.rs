@@ -273,7 +273,7 @@ fn method(
             }
         };
     }
-    let docs = method_docs(op, stream, style);
+    let docs = method_docs(space, op, stream, style);
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -320,7 +320,7 @@ fn multipart_parts(space: &TypeSpace, ty: &TypeRef) -> Vec<TokenStream> {
         .collect()
 }
 
-fn method_docs(op: &Operation, stream: bool, style: &DocStyle) -> TokenStream {
+fn method_docs(space: &TypeSpace, op: &Operation, stream: bool, style: &DocStyle) -> TokenStream {
     let mut lines = Vec::new();
     if let Some(summary) = &op.docs.title {
         lines.extend(doc_lines(summary, style));
@@ -343,6 +343,30 @@ fn method_docs(op: &Operation, stream: bool, style: &DocStyle) -> TokenStream {
     if stream {
         lines.push(String::new());
         lines.push("Streams the response: sends `stream: true` and yields each server-sent event as it arrives.".into());
+    }
+    if !op.errors.is_empty() {
+        lines.push(String::new());
+        lines.push("# Errors".into());
+        lines.push(String::new());
+        let documented: Vec<String> = op
+            .errors
+            .iter()
+            .map(|error| {
+                let ty = type_ref_in(space, &error.ty, &quote!(crate::types::))
+                    .to_string()
+                    .replace(' ', "");
+                match &error.ty {
+                    TypeRef::Named(id) => {
+                        format!("`{}` [`{}`]({ty})", error.status, space.get(*id).name)
+                    }
+                    _ => format!("`{}` `{ty}`", error.status),
+                }
+            })
+            .collect();
+        lines.push(format!(
+            "Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): {}.",
+            documented.join(", ")
+        ));
     }
     let attrs = lines.iter().map(|line| {
         let line = if line.trim().is_empty() {

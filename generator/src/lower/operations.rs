@@ -8,8 +8,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Stat
 use super::Lowering;
 use super::view::SchemaRef;
 use crate::ir::{
-    BodyKind, Docs, Field, Operation, Param, ParamLocation, QueryStyle, RequestBody, ResponseKind,
-    Struct, TypeKind, TypeRef,
+    BodyKind, Docs, ErrorResponse, Field, Operation, Param, ParamLocation, QueryStyle, RequestBody,
+    ResponseKind, Struct, TypeKind, TypeRef,
 };
 use crate::names;
 
@@ -238,6 +238,7 @@ impl<'a> Lowering<'a> {
 
         let body = self.lower_body(f, &type_base, &pointer);
         let (response, stream) = self.lower_response(f, &type_base, &pointer);
+        let errors = self.lower_errors(f, &type_base, &pointer);
         let json_type = match &response {
             ResponseKind::Json(ty) => Some(ty.clone()),
             _ => None,
@@ -268,6 +269,7 @@ impl<'a> Lowering<'a> {
             from: None,
         };
         Some(Operation {
+            errors,
             operation_id,
             method: f.method.to_string(),
             path: f.path.to_string(),
@@ -344,6 +346,66 @@ impl<'a> Lowering<'a> {
         Some(RequestBody { kind, ty })
     }
 
+    /// A response, following a `#/components/responses/…` reference.
+    fn resolve_response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+    ) -> Option<&'a openapiv3::Response> {
+        match response {
+            ReferenceOr::Item(r) => Some(r),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/")?;
+                match self.doc.api.components.as_ref()?.responses.get(name)? {
+                    ReferenceOr::Item(r) => Some(r),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    /// Error responses (4xx, 5xx, and `default` when a success code is given) whose body
+    /// has a JSON schema: callers decode them with `ApiError::body_as`.
+    fn lower_errors(
+        &mut self,
+        f: &Found<'a>,
+        type_base: &str,
+        pointer: &str,
+    ) -> Vec<ErrorResponse> {
+        let responses = &f.op.responses;
+        let has_success = responses.responses.keys().any(|code| match code {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        });
+        let mut documented: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if *c >= 400 => Some((c.to_string(), r)),
+                StatusCode::Range(n) if *n >= 4 => Some((format!("{n}XX"), r)),
+                _ => None,
+            })
+            .collect();
+        if has_success && let Some(r) = &responses.default {
+            documented.push(("default".to_string(), r));
+        }
+        let mut errors = Vec::new();
+        for (status, response) in documented {
+            let Some(response) = self.resolve_response(response) else {
+                continue;
+            };
+            let Some((_, media)) = response.content.iter().find(|(ct, _)| is_json(ct)) else {
+                continue;
+            };
+            let Some(schema) = media.schema.as_ref() else {
+                continue;
+            };
+            let name = format!("{type_base}Error{}", names::upper_camel(&status));
+            let ty = self.lower(schema.into(), &name, pointer).ty;
+            errors.push(ErrorResponse { status, ty });
+        }
+        errors
+    }
+
     /// The success response: the lowest 2xx code's content.
     fn lower_response(
         &mut self,
@@ -369,17 +431,8 @@ impl<'a> Lowering<'a> {
         let Some(response) = response else {
             return (ResponseKind::Empty, None);
         };
-        let response = match response {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|name| self.doc.api.components.as_ref()?.responses.get(name));
-                match found {
-                    Some(ReferenceOr::Item(r)) => r,
-                    _ => return (ResponseKind::Empty, None),
-                }
-            }
+        let Some(response) = self.resolve_response(response) else {
+            return (ResponseKind::Empty, None);
         };
         let mut stream = None;
         let mut kind = ResponseKind::Empty;
