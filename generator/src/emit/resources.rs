@@ -12,6 +12,23 @@ use crate::ir::{
 };
 use crate::names;
 
+/// The runtime `Client`'s own methods (`templates/src/runtime/client.rs`) and the two the root
+/// impl adds: a top-level resource or operation with one of these names is renamed
+/// (`config_resource`, `call_op`) rather than defined twice.
+const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "builder_with",
+    "call",
+    "config",
+    "execute",
+    "from_env",
+    "from_env_with",
+    "retry_policy",
+    "timeout",
+    "with_options",
+];
+
 /// One node of the resource tree: its sub-resources and its operations.
 #[derive(Default)]
 struct Node<'m> {
@@ -77,8 +94,19 @@ fn node_items(
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
         let ty = format_ident!("{}", struct_names[&child_path]);
-        let method = format_ident!("{}", child);
-        let doc = format!(" The `{}` resource.", child_path.join("."));
+        let renamed = path.is_empty() && CLIENT_METHODS.contains(&child.as_str());
+        let method = if renamed {
+            format_ident!("{}_resource", child)
+        } else {
+            format_ident!("{}", child)
+        };
+        let doc = if renamed {
+            format!(
+                " The `{child}` resource (`_resource` added: `Client::{child}` is the client's own method)."
+            )
+        } else {
+            format!(" The `{}` resource.", child_path.join("."))
+        };
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #ty<'_> {
@@ -86,7 +114,10 @@ fn node_items(
             }
         }
     });
-    let taken: HashSet<&String> = node.children.iter().collect();
+    let mut taken: HashSet<&str> = node.children.iter().map(String::as_str).collect();
+    if path.is_empty() {
+        taken.extend(CLIENT_METHODS);
+    }
     let methods = node
         .ops
         .iter()
@@ -136,12 +167,12 @@ fn ident(name: &str) -> Ident {
 fn operation_methods(
     space: &TypeSpace,
     op: &Operation,
-    taken: &HashSet<&String>,
+    taken: &HashSet<&str>,
     client: &TokenStream,
     style: &DocStyle,
 ) -> Vec<TokenStream> {
     let types = quote!(crate::types::);
-    let name = if taken.contains(&op.name) {
+    let name = if taken.contains(op.name.as_str()) {
         format!("{}_op", op.name)
     } else {
         op.name.clone()
@@ -411,4 +442,34 @@ fn cursor_item_impls(space: &TypeSpace, ops: &[Operation]) -> Vec<TokenStream> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `CLIENT_METHODS` names every inherent method of the runtime's `Client`, so no root
+    /// accessor can collide with one.
+    #[test]
+    fn client_methods_cover_the_runtime_client() {
+        let (_, client) = crate::emit::RUNTIME_FILES
+            .iter()
+            .find(|(name, _)| *name == "client.rs")
+            .expect("runtime has client.rs");
+        let body = client
+            .split("\nimpl Client {")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}\n").next())
+            .expect("an `impl Client` block");
+        let mut found: Vec<&str> = body
+            .lines()
+            .filter_map(|l| {
+                l.trim_start()
+                    .strip_prefix("pub fn ")
+                    .or_else(|| l.trim_start().strip_prefix("pub async fn "))
+            })
+            .filter_map(|l| l.split(['(', '<']).next())
+            .collect();
+        found.extend(["builder", "from_env"]);
+        found.sort_unstable();
+        assert_eq!(found, super::CLIENT_METHODS);
+    }
 }
