@@ -140,14 +140,37 @@ fn operation_methods(
     client: &TokenStream,
     style: &DocStyle,
 ) -> Vec<TokenStream> {
-    let types = quote!(crate::types::);
-    let name = if taken.contains(&op.name) {
+    let name = method_name(op, taken);
+    let mut out = Vec::new();
+    let plain = response_format(space, &op.response);
+    out.push(method(space, op, &name, plain, false, client, style));
+    if let Some(event) = &op.stream {
+        out.push(method(
+            space,
+            op,
+            &format!("{name}_stream"),
+            stream_format(space, event),
+            true,
+            client,
+            style,
+        ));
+    }
+    out
+}
+
+/// The method's name on its handle: `…_op` when a sub-resource accessor has taken the name.
+pub(crate) fn method_name(op: &Operation, taken: &HashSet<&String>) -> String {
+    if taken.contains(&op.name) {
         format!("{}_op", op.name)
     } else {
         op.name.clone()
-    };
-    let mut out = Vec::new();
-    let plain = match &op.response {
+    }
+}
+
+/// How the plain method reads the response: the `F` of its `Call<F>`.
+pub(crate) fn response_format(space: &TypeSpace, response: &ResponseKind) -> TokenStream {
+    let types = quote!(crate::types::);
+    match response {
         ResponseKind::Json(ty) => {
             let ty = type_ref_in(space, ty, &types);
             quote!(crate::runtime::Json<#ty>)
@@ -159,21 +182,31 @@ fn operation_methods(
         ResponseKind::Binary => quote!(crate::runtime::Binary),
         ResponseKind::Text => quote!(crate::runtime::Text),
         ResponseKind::Empty => quote!(crate::runtime::Empty),
-    };
-    out.push(method(space, op, &name, plain, false, client, style));
-    if let Some(event) = &op.stream {
-        let event = type_ref_in(space, event, &types);
-        out.push(method(
-            space,
-            op,
-            &format!("{name}_stream"),
-            quote!(crate::runtime::Sse<#event>),
-            true,
-            client,
-            style,
-        ));
     }
-    out
+}
+
+/// The `F` of the `…_stream` twin's `Call<F>`.
+pub(crate) fn stream_format(space: &TypeSpace, event: &TypeRef) -> TokenStream {
+    let event = type_ref_in(space, event, &quote!(crate::types::));
+    quote!(crate::runtime::Sse<#event>)
+}
+
+/// The method's arguments after `&self`: path parameters, the body, the `…Params` struct.
+pub(crate) fn method_args(space: &TypeSpace, op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let arg = ident(&p.name);
+        args.push(quote!(#arg: &str));
+    }
+    if let Some(body) = &op.body {
+        let ty = type_ref_in(space, &body.ty, &quote!(crate::types::));
+        args.push(quote!(body: #ty));
+    }
+    if let Some(params) = op.params_type {
+        let ty = ident(&space.get(params).name);
+        args.push(quote!(params: crate::types::#ty));
+    }
+    args
 }
 
 fn method(
@@ -185,21 +218,8 @@ fn method(
     client: &TokenStream,
     style: &DocStyle,
 ) -> TokenStream {
-    let types = quote!(crate::types::);
     let method_ident = ident(name);
-    let mut args = Vec::new();
-    for p in &op.path_params {
-        let arg = ident(&p.name);
-        args.push(quote!(#arg: &str));
-    }
-    if let Some(body) = &op.body {
-        let ty = type_ref_in(space, &body.ty, &types);
-        args.push(quote!(body: #ty));
-    }
-    if let Some(params) = op.params_type {
-        let ty = ident(&space.get(params).name);
-        args.push(quote!(params: crate::types::#ty));
-    }
+    let args = method_args(space, op);
 
     // The path, with each parameter percent-encoded as one segment.
     // The path as literal pieces and encoded parameters, joined without a macro so the
