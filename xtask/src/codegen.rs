@@ -94,6 +94,28 @@ pub fn write(generation: &Generation) -> anyhow::Result<Changes> {
     Ok(changes)
 }
 
+/// The `api.md` in the output folder, if any: read before [`write`] replaces it.
+pub fn committed_api(generation: &Generation) -> Option<String> {
+    std::fs::read_to_string(generation.out_dir.join(generator::review::API_FILE)).ok()
+}
+
+/// The API change report from the `committed` listing to the one just generated.
+pub fn api_changes(generation: &Generation, committed: Option<&str>) -> String {
+    use generator::review::{API_FILE, change_report, listing};
+    let Some(new) = generation.output.files.get(Path::new(API_FILE)) else {
+        return String::new();
+    };
+    let Some(committed) = committed else {
+        return format!("API changes: no {API_FILE} in the output folder to compare with\n");
+    };
+    let old = match listing::parse(committed) {
+        Ok(old) => old,
+        Err(e) => return format!("API changes: cannot read the committed {API_FILE} ({e})\n"),
+    };
+    let new = listing::parse(new).expect("the generator reads back its own listing");
+    change_report(&old, &new, &generation.config.crate_version)
+}
+
 fn changes(generation: &Generation) -> anyhow::Result<Changes> {
     sync::diff(&generation.out_dir, &generation.output.files)
         .with_context(|| format!("cannot compare with {}", generation.out_dir.display()))
