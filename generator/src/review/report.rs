@@ -35,9 +35,9 @@ pub fn suggest(version: &str, changes: &[Change]) -> (Bump, Option<String>, &'st
         _ if !any => (Bump::None, "no API change"),
         (0, 0) => (Bump::Patch, "0.0.z: Cargo treats every release as breaking"),
         (0, _) if breaking => (Bump::Minor, "0.y.z: Cargo treats y as the breaking number"),
-        (0, _) => (Bump::Patch, "0.y.z: additions go in z"),
+        (0, _) => (Bump::Patch, "0.y.z: compatible changes go in z"),
         _ if breaking => (Bump::Major, "x.y.z, x ≥ 1: breaking changes bump x"),
-        _ => (Bump::Minor, "x.y.z, x ≥ 1: additions bump y"),
+        _ => (Bump::Minor, "x.y.z, x ≥ 1: compatible changes bump y"),
     };
     let next = match bump {
         Bump::None => format!("{major}.{minor}.{patch}"),
