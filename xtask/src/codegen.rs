@@ -155,6 +155,46 @@ mod tests {
     }
 
     #[test]
+    fn api_changes_compare_the_committed_listing_with_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = crate::project_root().join("tests/fixtures/diff/base.yaml");
+        let config = dir.path().join("pets.toml");
+        let toml = format!("spec = {:?}\nout = \"out\"\ncrate-name = \"pets\"\n", spec);
+        std::fs::write(&config, toml).unwrap();
+        let generation = generate(&config, &Options::default()).unwrap();
+
+        let none = api_changes(&generation, committed_api(&generation).as_deref());
+        assert_eq!(
+            none,
+            "API changes: no api.md in the output folder to compare with\n"
+        );
+
+        write(&generation).unwrap();
+        let committed = committed_api(&generation).unwrap();
+        let same = api_changes(&generation, Some(&committed));
+        assert!(
+            same.starts_with("API changes: 0 breaking, 0 compatible\n"),
+            "{same}"
+        );
+
+        // A listing from before `feed` existed: regenerating adds it.
+        let older: String = committed
+            .lines()
+            .filter(|l| !l.starts_with("- `feed("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let added = api_changes(&generation, Some(&older));
+        assert!(added.contains("method added  client.pets.feed"), "{added}");
+        assert!(added.contains("0.1.0 → 0.1.1"), "{added}");
+
+        let garbled = api_changes(&generation, Some("## Types\n### shape X\n"));
+        assert!(
+            garbled.contains("cannot read the committed api.md (line 2:"),
+            "{garbled}"
+        );
+    }
+
+    #[test]
     fn clean_removes_dot_segments_lexically() {
         assert_eq!(
             clean(Path::new("/r/openapi/configs/../../generated-client")),
