@@ -225,6 +225,16 @@ const CASES: &[(&str, Edit, &[ChangeKind])] = &[
         &[TypeAdded, TypeAdded, VariantAdded],
     ),
     (
+        "conversion_removed",
+        |s| {
+            let variants = at(s, &["components", "schemas", "Label", "oneOf"]);
+            let tags = json!({"type": "array", "items": {"type": "string"}, "title": "Tags"});
+            variants.as_array_mut().unwrap().push(tags);
+        },
+        // `From<Vec<String>>` would not know which of the two variants to build.
+        &[ConversionRemoved, VariantAdded],
+    ),
+    (
         "type_kind_changed",
         |s| *schema(s, "Toy") = json!({"type": "string", "enum": ["ball", "rope"]}),
         &[KindChanged],
@@ -260,6 +270,7 @@ fn classes_follow_the_issue() {
         RequiredFieldAdded,
         ValueRemoved,
         VariantRemoved,
+        ConversionRemoved,
     ];
     let compatible = [MethodAdded, TypeAdded, FieldAdded, ValueAdded, VariantAdded];
     for kind in breaking {
