@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
 }
 
 fn generator(args: &[&str]) -> Output {
@@ -39,7 +41,10 @@ fn different_specs_print_the_report() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("API changes: "), "{stdout}");
     assert!(stdout.contains("\nbreaking ("), "{stdout}");
-    assert!(stdout.contains("suggested version: 0.1.0 → 0.2.0"), "{stdout}");
+    assert!(
+        stdout.contains("suggested version: 0.1.0 → 0.2.0"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -47,7 +52,11 @@ fn a_missing_spec_is_invalid_input_naming_the_file() {
     let base = fixture("diff/base.yaml");
     let out = generator(&["diff", base.to_str().unwrap(), "no-such-spec.yaml"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("no-such-spec.yaml"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no-such-spec.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
