@@ -8,6 +8,7 @@ pub mod emit;
 pub mod ir;
 pub mod lower;
 pub mod names;
+pub mod review;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -94,7 +95,8 @@ pub fn generate(doc: &openapi::Document, config: &Config) -> Result<Output, Gene
             message: w.message.clone(),
         }));
     model.report.warnings.sort();
-    let files = emit::emit(&model, config)?;
+    let mut files = emit::emit(&model, config)?;
+    review::add_files(&mut files, doc, &model, config);
     Ok(Output {
         files,
         report: model.report,

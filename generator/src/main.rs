@@ -1,16 +1,19 @@
 //! `generator --spec FILE --out DIR [--config FILE]`: writes a Rust client crate.
+//! `generator diff OLD_SPEC NEW_SPEC [--config FILE]`: prints the API change report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Generates a Rust client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 ///
 /// Exit codes: 0 success (warnings are printed), 1 invalid input, 2 usage error.
 #[derive(Parser, Debug)]
-#[command(name = "generator", version)]
+#[command(name = "generator", version, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The OpenAPI document. Optional when --config names one.
     #[arg(long)]
     spec: Option<PathBuf>,
@@ -25,9 +28,30 @@ struct Args {
     crate_name: String,
 }
 
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the API changes from OLD_SPEC to NEW_SPEC (breaking or compatible, and a
+    /// suggested version bump) without writing anything.
+    Diff {
+        old_spec: PathBuf,
+        new_spec: PathBuf,
+        /// Generator configuration (TOML) for both; its `spec` and `out` are ignored.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args) {
+    let mut args = Args::parse();
+    let result = match args.command.take() {
+        Some(Command::Diff {
+            old_spec,
+            new_spec,
+            config,
+        }) => diff(&old_spec, &new_spec, config.as_deref()),
+        None => run(args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
@@ -81,5 +105,28 @@ fn run(args: Args) -> Result<(), Failure> {
     }
     eprint!("{}", output.report);
     eprintln!("wrote {} files to {}", output.files.len(), out.display());
+    Ok(())
+}
+
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    config: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let config = match config {
+        Some(path) => {
+            openapi::Config::from_file(path).map_err(|e| Failure::Input(e.to_string()))?
+        }
+        None => openapi::Config::for_spec(new, "api-client"),
+    };
+    let surface = |spec: &std::path::Path| {
+        let doc = openapi::load(spec).map_err(|e| Failure::Input(e.to_string()))?;
+        Ok(generator::review::surface_of(&doc, &config))
+    };
+    let (old, new) = (surface(old)?, surface(new)?);
+    print!(
+        "{}",
+        generator::review::change_report(&old, &new, &config.crate_version)
+    );
     Ok(())
 }

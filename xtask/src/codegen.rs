@@ -94,6 +94,28 @@ pub fn write(generation: &Generation) -> anyhow::Result<Changes> {
     Ok(changes)
 }
 
+/// The `api.md` in the output folder, if any: read before [`write`] replaces it.
+pub fn committed_api(generation: &Generation) -> Option<String> {
+    std::fs::read_to_string(generation.out_dir.join(generator::review::API_FILE)).ok()
+}
+
+/// The API change report from the `committed` listing to the one just generated.
+pub fn api_changes(generation: &Generation, committed: Option<&str>) -> String {
+    use generator::review::{API_FILE, change_report, listing};
+    let Some(new) = generation.output.files.get(Path::new(API_FILE)) else {
+        return String::new();
+    };
+    let Some(committed) = committed else {
+        return format!("API changes: no {API_FILE} in the output folder to compare with\n");
+    };
+    let old = match listing::parse(committed) {
+        Ok(old) => old,
+        Err(e) => return format!("API changes: cannot read the committed {API_FILE} ({e})\n"),
+    };
+    let new = listing::parse(new).expect("the generator reads back its own listing");
+    change_report(&old, &new, &generation.config.crate_version)
+}
+
 fn changes(generation: &Generation) -> anyhow::Result<Changes> {
     sync::diff(&generation.out_dir, &generation.output.files)
         .with_context(|| format!("cannot compare with {}", generation.out_dir.display()))
@@ -130,6 +152,46 @@ mod tests {
         if let Err(e) = check(&generation) {
             panic!("{e:#}");
         }
+    }
+
+    #[test]
+    fn api_changes_compare_the_committed_listing_with_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = crate::project_root().join("tests/fixtures/diff/base.yaml");
+        let config = dir.path().join("pets.toml");
+        let toml = format!("spec = {:?}\nout = \"out\"\ncrate-name = \"pets\"\n", spec);
+        std::fs::write(&config, toml).unwrap();
+        let generation = generate(&config, &Options::default()).unwrap();
+
+        let none = api_changes(&generation, committed_api(&generation).as_deref());
+        assert_eq!(
+            none,
+            "API changes: no api.md in the output folder to compare with\n"
+        );
+
+        write(&generation).unwrap();
+        let committed = committed_api(&generation).unwrap();
+        let same = api_changes(&generation, Some(&committed));
+        assert!(
+            same.starts_with("API changes: 0 breaking, 0 compatible\n"),
+            "{same}"
+        );
+
+        // A listing from before `feed` existed: regenerating adds it.
+        let older: String = committed
+            .lines()
+            .filter(|l| !l.starts_with("- `feed("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let added = api_changes(&generation, Some(&older));
+        assert!(added.contains("method added  client.pets.feed"), "{added}");
+        assert!(added.contains("0.1.0 → 0.1.1"), "{added}");
+
+        let garbled = api_changes(&generation, Some("## Types\n### shape X\n"));
+        assert!(
+            garbled.contains("cannot read the committed api.md (line 2:"),
+            "{garbled}"
+        );
     }
 
     #[test]

@@ -58,8 +58,14 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<()> {
         "spec loaded in {:.1?}, generated in {:.1?}",
         generation.load_time, generation.generate_time
     );
+    // Read before writing replaces it; printed last, or before a failed check.
+    let api_changes =
+        codegen::api_changes(&generation, codegen::committed_api(&generation).as_deref());
     if args.check {
-        codegen::check(&generation)?;
+        if let Err(e) = codegen::check(&generation) {
+            print!("{api_changes}");
+            return Err(e);
+        }
         println!(
             "{out} is up to date ({} files; {timing})",
             generation.output.files.len()
@@ -83,5 +89,6 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<()> {
             detail
         )
     );
+    print!("{api_changes}");
     Ok(())
 }

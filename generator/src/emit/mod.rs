@@ -3,7 +3,7 @@
 
 mod examples;
 mod manifest;
-mod resources;
+pub(crate) mod resources;
 pub(crate) mod types;
 
 use std::collections::BTreeMap;

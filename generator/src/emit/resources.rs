@@ -95,11 +95,7 @@ fn node_items(
         child_path.push(child.clone());
         let ty = format_ident!("{}", struct_names[&child_path]);
         let renamed = path.is_empty() && CLIENT_METHODS.contains(&child.as_str());
-        let method = if renamed {
-            format_ident!("{}_resource", child)
-        } else {
-            format_ident!("{}", child)
-        };
+        let method = format_ident!("{}", accessor_name(path, child));
         let doc = if renamed {
             format!(
                 " The `{child}` resource (`_resource` added: `Client::{child}` is the client's own method)."
@@ -114,10 +110,7 @@ fn node_items(
             }
         }
     });
-    let mut taken: HashSet<&str> = node.children.iter().map(String::as_str).collect();
-    if path.is_empty() {
-        taken.extend(CLIENT_METHODS);
-    }
+    let taken = taken_names(path, node.children.iter().map(String::as_str));
     let methods = node
         .ops
         .iter()
@@ -159,6 +152,29 @@ fn node_items(
     }
 }
 
+/// The accessor of sub-resource `child` on the handle at `parent`: its name, or
+/// `…_resource` on the root when the client has a method of that name.
+pub(crate) fn accessor_name(parent: &[String], child: &str) -> String {
+    if parent.is_empty() && CLIENT_METHODS.contains(&child) {
+        format!("{child}_resource")
+    } else {
+        child.to_string()
+    }
+}
+
+/// Names an operation method on the handle at `path` cannot take: its sub-resources'
+/// accessors and, on the root, the client's own methods.
+pub(crate) fn taken_names<'n>(
+    path: &[String],
+    children: impl IntoIterator<Item = &'n str>,
+) -> HashSet<&'n str> {
+    let mut taken: HashSet<&str> = children.into_iter().collect();
+    if path.is_empty() {
+        taken.extend(CLIENT_METHODS);
+    }
+    taken
+}
+
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -171,14 +187,38 @@ fn operation_methods(
     client: &TokenStream,
     style: &DocStyle,
 ) -> Vec<TokenStream> {
-    let types = quote!(crate::types::);
-    let name = if taken.contains(op.name.as_str()) {
+    let name = method_name(op, taken);
+    let mut out = Vec::new();
+    let plain = response_format(space, &op.response);
+    out.push(method(space, op, &name, plain, false, client, style));
+    if let Some(event) = &op.stream {
+        out.push(method(
+            space,
+            op,
+            &format!("{name}_stream"),
+            stream_format(space, event),
+            true,
+            client,
+            style,
+        ));
+    }
+    out
+}
+
+/// The method's name on its handle: `…_op` when a sub-resource accessor (or, on the root,
+/// one of the client's own methods) has taken the name; `taken` is [`taken_names`].
+pub(crate) fn method_name(op: &Operation, taken: &HashSet<&str>) -> String {
+    if taken.contains(op.name.as_str()) {
         format!("{}_op", op.name)
     } else {
         op.name.clone()
-    };
-    let mut out = Vec::new();
-    let plain = match &op.response {
+    }
+}
+
+/// How the plain method reads the response: the `F` of its `Call<F>`.
+pub(crate) fn response_format(space: &TypeSpace, response: &ResponseKind) -> TokenStream {
+    let types = quote!(crate::types::);
+    match response {
         ResponseKind::Json(ty) => {
             let ty = type_ref_in(space, ty, &types);
             quote!(crate::runtime::Json<#ty>)
@@ -190,21 +230,31 @@ fn operation_methods(
         ResponseKind::Binary => quote!(crate::runtime::Binary),
         ResponseKind::Text => quote!(crate::runtime::Text),
         ResponseKind::Empty => quote!(crate::runtime::Empty),
-    };
-    out.push(method(space, op, &name, plain, false, client, style));
-    if let Some(event) = &op.stream {
-        let event = type_ref_in(space, event, &types);
-        out.push(method(
-            space,
-            op,
-            &format!("{name}_stream"),
-            quote!(crate::runtime::Sse<#event>),
-            true,
-            client,
-            style,
-        ));
     }
-    out
+}
+
+/// The `F` of the `…_stream` twin's `Call<F>`.
+pub(crate) fn stream_format(space: &TypeSpace, event: &TypeRef) -> TokenStream {
+    let event = type_ref_in(space, event, &quote!(crate::types::));
+    quote!(crate::runtime::Sse<#event>)
+}
+
+/// The method's arguments after `&self`: path parameters, the body, the `…Params` struct.
+pub(crate) fn method_args(space: &TypeSpace, op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let arg = ident(&p.name);
+        args.push(quote!(#arg: &str));
+    }
+    if let Some(body) = &op.body {
+        let ty = type_ref_in(space, &body.ty, &quote!(crate::types::));
+        args.push(quote!(body: #ty));
+    }
+    if let Some(params) = op.params_type {
+        let ty = ident(&space.get(params).name);
+        args.push(quote!(params: crate::types::#ty));
+    }
+    args
 }
 
 fn method(
@@ -216,21 +266,8 @@ fn method(
     client: &TokenStream,
     style: &DocStyle,
 ) -> TokenStream {
-    let types = quote!(crate::types::);
     let method_ident = ident(name);
-    let mut args = Vec::new();
-    for p in &op.path_params {
-        let arg = ident(&p.name);
-        args.push(quote!(#arg: &str));
-    }
-    if let Some(body) = &op.body {
-        let ty = type_ref_in(space, &body.ty, &types);
-        args.push(quote!(body: #ty));
-    }
-    if let Some(params) = op.params_type {
-        let ty = ident(&space.get(params).name);
-        args.push(quote!(params: crate::types::#ty));
-    }
+    let args = method_args(space, op);
 
     // The path, with each parameter percent-encoded as one segment.
     // The path as literal pieces and encoded parameters, joined without a macro so the

@@ -192,7 +192,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
 }
 
 /// How a field is held: the three states of absent, `null` and a value are independent.
-fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
+pub(crate) fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
     let inner = type_ref(space, &f.ty);
     match (f.required, f.nullable) {
         (true, false) => inner,
@@ -202,7 +202,7 @@ fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
 }
 
 /// A required field holding a single constant (a type tag such as `type: "message"`).
-fn is_constant(space: &TypeSpace, f: &Field) -> bool {
+pub(crate) fn is_constant(space: &TypeSpace, f: &Field) -> bool {
     let TypeRef::Named(id) = &f.ty else {
         return false;
     };
