@@ -4,7 +4,7 @@
 //!    cyclic references resolve to an id before anything is lowered.
 //! 2. Lower every component, on demand when another needs its IR (`allOf` merging,
 //!    union tag detection), inline schemas becoming types named after their parent.
-//! 3. Break cycles of direct containment with `Box` ([`cycles`]).
+//! 3. Break cycles of direct containment with `Box` (`cycles.rs`).
 //! 4. Give every inline type a unique name (components keep theirs; collisions are reported).
 //!
 //! Lowering does no IO and never fails: what it cannot type becomes `serde_json::Value`
