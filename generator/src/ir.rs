@@ -143,7 +143,7 @@ pub struct Operation {
     pub docs: Docs,
     /// Path parameters, in path order: positional `&str` arguments.
     pub path_params: Vec<Param>,
-    /// Query and header parameters: fields of the `…Params` struct.
+    /// Query, header and cookie parameters: fields of the `…Params` struct.
     pub params: Vec<Param>,
     /// The generated `…Params` struct, when there are query or header parameters.
     pub params_type: Option<TypeId>,
@@ -168,6 +168,8 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    /// Sent as `name=value` in the `Cookie` header.
+    Cookie,
 }
 
 /// How a query parameter is written (OpenAPI `style` + `explode`).
@@ -190,7 +192,9 @@ pub struct RequestBody {
 pub enum BodyKind {
     Json,
     Multipart,
-    /// Raw text or bytes sent with this content type.
+    /// `application/x-www-form-urlencoded`: an object's properties as form fields.
+    Form,
+    /// Raw text (`String`) or bytes (`Binary`) sent with this content type.
     Raw(String),
 }
 

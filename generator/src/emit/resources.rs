@@ -241,6 +241,7 @@ fn method(
         let (json, field) = (&p.json_name, ident(&p.name));
         request = match (p.location, p.style) {
             (ParamLocation::Header, _) => quote!(#request.header_param(#json, &params.#field)),
+            (ParamLocation::Cookie, _) => quote!(#request.cookie_param(#json, &params.#field)),
             (_, QueryStyle::Form) => quote!(#request.query_param(#json, &params.#field)),
             (_, style) => {
                 let style = match style {
@@ -258,9 +259,11 @@ fn method(
         request = match &body.kind {
             BodyKind::Json if stream => quote!(#request.json_with_field(&body, "stream", true)),
             BodyKind::Json => quote!(#request.json(&body)),
-            BodyKind::Raw(content_type) => {
-                quote!(#request.bytes(::std::string::String::from(body).into_bytes(), #content_type))
+            BodyKind::Form => quote!(#request.form(&body)),
+            BodyKind::Raw(content_type) if body.ty == TypeRef::Binary => {
+                quote!(#request.bytes(body.bytes, #content_type))
             }
+            BodyKind::Raw(content_type) => quote!(#request.bytes(body.into_bytes(), #content_type)),
             BodyKind::Multipart => {
                 let parts = multipart_parts(space, &body.ty);
                 let stream_part = stream.then(|| quote!(form = form.text("stream", "true");));

@@ -141,13 +141,7 @@ impl<'a> Lowering<'a> {
                     (ParamLocation::Query, query_style(style, data.explode))
                 }
                 Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form),
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        &pointer,
-                        format!("cookie parameter `{}` is not sent by the client", data.name),
-                    );
-                    continue;
-                }
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form),
             };
             if !seen.insert((data.name.clone(), location == ParamLocation::Path)) {
                 continue;
@@ -199,6 +193,20 @@ impl<'a> Lowering<'a> {
                 });
             }
         }
+        // A declared path parameter the template lacks would be an argument nobody uses.
+        path_params.retain(|p| {
+            let used = order.contains(&p.json_name.as_str());
+            if !used {
+                self.warn(
+                    &pointer,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`; it is ignored",
+                        p.json_name, f.path
+                    ),
+                );
+            }
+            used
+        });
         path_params.sort_by_key(|p| {
             order
                 .iter()
@@ -221,8 +229,13 @@ impl<'a> Lowering<'a> {
                     docs: Docs::default(),
                 })
                 .collect();
+            let what = if params.iter().any(|p| p.location == ParamLocation::Cookie) {
+                "Query, header and cookie"
+            } else {
+                "Query and header"
+            };
             let docs = Docs {
-                description: Some(format!("Query and header parameters of `{operation_id}`.")),
+                description: Some(format!("{what} parameters of `{operation_id}`.")),
                 ..Docs::default()
             };
             self.add_type(
@@ -301,7 +314,7 @@ impl<'a> Lowering<'a> {
             .or_else(|| {
                 body.content
                     .iter()
-                    .find(|(ct, _)| ct.starts_with("multipart/form-data"))
+                    .find(|(ct, _)| ct.starts_with("multipart/form-data") || is_form(ct))
             })
             .or_else(|| body.content.iter().next())?;
         let hint = format!("{type_base}Body");
@@ -332,13 +345,25 @@ impl<'a> Lowering<'a> {
             } else {
                 BodyKind::Multipart
             }
+        } else if is_form(content_type) {
+            if self.struct_fields(&ty).is_none() && ty != TypeRef::JsonObject {
+                self.warn(
+                    &body_pointer,
+                    "form body is not an object; it is sent as raw text",
+                );
+                BodyKind::Raw(content_type.clone())
+            } else {
+                BodyKind::Form
+            }
         } else {
             BodyKind::Raw(content_type.clone())
         };
         let ty = match kind {
-            // A raw body is text (`application/sdp`) or bytes.
-            BodyKind::Raw(_) if ty == TypeRef::String => TypeRef::String,
-            BodyKind::Raw(_) => TypeRef::Vec(Box::new(TypeRef::I32)),
+            // A raw body is text (`text/plain`, `application/sdp`) or bytes.
+            BodyKind::Raw(_) if ty == TypeRef::String || content_type.starts_with("text/") => {
+                TypeRef::String
+            }
+            BodyKind::Raw(_) => TypeRef::Binary,
             _ => ty,
         };
         Some(RequestBody { kind, ty })
@@ -570,6 +595,10 @@ fn operation_id_of<'o>(f: &Found<'o>) -> &'o str {
 
 fn is_param(segment: &str) -> bool {
     segment.starts_with('{') && segment.ends_with('}')
+}
+
+fn is_form(content_type: &str) -> bool {
+    content_type.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
 }
 
 fn is_json(content_type: &str) -> bool {

@@ -282,3 +282,31 @@ async fn a_query_key_stays_out_of_connection_errors() {
     assert!(err.is_connection());
     assert!(!shown.contains("s3cr3t"), "{shown}");
 }
+
+#[tokio::test]
+async fn form_bodies_and_cookie_parameters() {
+    let server = TestServer::start(vec![Reply::empty(204)]).await;
+    let request = Request::post("/pets")
+        .form(&json!({"name": "Rex & Co", "tags": ["a b", "ü"], "age": 3, "owner": null}))
+        .cookie_param("session", &"abc;1")
+        .cookie_param("absent", &None::<String>)
+        .cookie_param("ids", &[1, 2]);
+    client(&server).call::<Empty>(request).await.unwrap();
+    let sent = server.only_request();
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        String::from_utf8(sent.body.clone()).unwrap(),
+        "age=3&name=Rex+%26+Co&tags=a+b&tags=%C3%BC"
+    );
+    assert_eq!(sent.header("cookie"), Some("session=abc%3B1; ids=1%2C2"));
+
+    // A body that is not an object is refused before anything is sent.
+    let refused = client(&server)
+        .call::<Empty>(Request::post("/pets").form(&"text"))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("form body"), "{refused}");
+}
