@@ -1,5 +1,7 @@
 //! A scratch cargo workspace of generated crates, built with one shared target folder so
-//! dependencies compile once and later runs are incremental.
+//! dependencies compile once and later runs are incremental. Every scratch workspace uses
+//! the same target folder (`<target>/tmp/scratch-target`), so the fixture and real-spec
+//! tests build the generated crates' dependencies once between them.
 //!
 //! Files whose content did not change are not rewritten (`xtask::sync`), so cargo rebuilds
 //! only what changed. The repository's `Cargo.lock` is copied in, so the crates build against
@@ -96,10 +98,11 @@ fn write_if_changed(path: &Path, content: &str) {
     fs::write(path, content).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
-/// Runs cargo in the scratch workspace with its own target folder.
+/// Runs cargo in the scratch workspace with the shared scratch target folder.
 pub struct Cargo {
     program: PathBuf,
     workspace: PathBuf,
+    target: PathBuf,
     /// Whether to pass `--offline`: true until cargo says it needs the network.
     offline: bool,
 }
@@ -112,6 +115,7 @@ impl Cargo {
         Cargo {
             program,
             workspace: workspace.to_path_buf(),
+            target: workspace.with_file_name("scratch-target"),
             offline: true,
         }
     }
@@ -127,7 +131,7 @@ impl Cargo {
         command
             .args(args)
             .current_dir(&self.workspace)
-            .env("CARGO_TARGET_DIR", self.workspace.join("target"))
+            .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_TERM_COLOR", "never");
         command
     }
@@ -164,8 +168,9 @@ impl Cargo {
     /// The shell command that reruns `cargo <args>` by hand.
     pub fn reproduce(&self, args: &[&str]) -> String {
         format!(
-            "cd {} && CARGO_TARGET_DIR=target cargo {}",
+            "cd {} && CARGO_TARGET_DIR={} cargo {}",
             self.workspace.display(),
+            self.target.display(),
             self.args(args).join(" ")
         )
     }

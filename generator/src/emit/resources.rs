@@ -19,7 +19,12 @@ struct Node<'m> {
     ops: Vec<&'m Operation>,
 }
 
-pub fn resources_file(space: &TypeSpace, ops: &[Operation], style: &DocStyle) -> TokenStream {
+pub fn resources_file(
+    space: &TypeSpace,
+    ops: &[Operation],
+    client_name: &proc_macro2::Ident,
+    style: &DocStyle,
+) -> TokenStream {
     let mut nodes: BTreeMap<Vec<String>, Node> = BTreeMap::new();
     nodes.entry(Vec::new()).or_default();
     for op in ops {
@@ -36,7 +41,7 @@ pub fn resources_file(space: &TypeSpace, ops: &[Operation], style: &DocStyle) ->
     let struct_names = struct_names(&nodes);
     let items = nodes
         .iter()
-        .map(|(path, node)| node_items(space, path, node, &struct_names, style));
+        .map(|(path, node)| node_items(space, path, node, &struct_names, client_name, style));
     let cursor_items = cursor_item_impls(space, ops);
     quote! {
         //! Every operation of the API, as methods on resource handles that mirror the paths.
@@ -65,6 +70,7 @@ fn node_items(
     path: &[String],
     node: &Node,
     struct_names: &BTreeMap<Vec<String>, String>,
+    client_name: &proc_macro2::Ident,
     style: &DocStyle,
 ) -> TokenStream {
     // The root is the client itself; a resource handle borrows it.
@@ -112,7 +118,7 @@ fn node_items(
     }
     let name = format_ident!("{}", struct_names[path]);
     let doc = format!(
-        " The `{}` resource: a handle borrowed from a [`crate::Client`].",
+        " The `{}` resource: a handle borrowed from a [`crate::{client_name}`].",
         path.join(".")
     );
     quote! {

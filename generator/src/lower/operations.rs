@@ -448,7 +448,7 @@ impl<'a> Lowering<'a> {
         (kind, stream)
     }
 
-    /// Response examples from `x-oaiMeta` (the OpenAI spec's documentation extension):
+    /// Response examples from the configured extension (`x-oaiMeta` in the OpenAI spec):
     /// JSON bodies decode into the response type, SSE transcripts into the event type.
     /// Examples that are neither (elided with `...`) are counted as skipped.
     fn collect_operation_examples(
@@ -459,9 +459,11 @@ impl<'a> Lowering<'a> {
         stream: Option<&TypeRef>,
         pointer: &str,
     ) {
-        let Some(examples) = op
-            .extensions
-            .get("x-oaiMeta")
+        let Some(examples) = self
+            .config
+            .response_examples_extension
+            .as_ref()
+            .and_then(|key| op.extensions.get(key))
             .and_then(|m| m.get("examples"))
         else {
             return;
