@@ -186,6 +186,8 @@ pub enum QueryStyle {
 pub struct RequestBody {
     pub kind: BodyKind,
     pub ty: TypeRef,
+    /// The media type as the spec writes it (`application/merge-patch+json`).
+    pub content_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

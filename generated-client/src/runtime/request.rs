@@ -195,6 +195,20 @@ impl Request {
         self
     }
 
+    /// Sets a JSON body sent under another JSON media type (`application/merge-patch+json`).
+    pub fn json_as(mut self, body: &impl Serialize, content_type: &str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    bytes: Bytes::from(bytes),
+                    content_type: content_type.to_owned(),
+                }
+            }
+            Err(e) => self.invalid = Some(format!("request body: {e}")),
+        }
+        self
+    }
+
     /// Sets a JSON body with one top-level field set (or replaced), such as
     /// `"stream": true` for the streaming variant of an operation.
     pub fn json_with_field(

@@ -264,7 +264,13 @@ fn method(
     if let Some(body) = &op.body {
         request = match &body.kind {
             BodyKind::Json if stream => quote!(#request.json_with_field(&body, "stream", true)),
-            BodyKind::Json => quote!(#request.json(&body)),
+            BodyKind::Json if body.content_type == "application/json" => {
+                quote!(#request.json(&body))
+            }
+            BodyKind::Json => {
+                let content_type = &body.content_type;
+                quote!(#request.json_as(&body, #content_type))
+            }
             BodyKind::Form => quote!(#request.form(&body)),
             BodyKind::Raw(content_type) if body.ty == TypeRef::Binary => {
                 quote!(#request.bytes(body.bytes, #content_type))

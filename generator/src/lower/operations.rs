@@ -366,7 +366,11 @@ impl<'a> Lowering<'a> {
             BodyKind::Raw(_) => TypeRef::Binary,
             _ => ty,
         };
-        Some(RequestBody { kind, ty })
+        Some(RequestBody {
+            kind,
+            ty,
+            content_type: content_type.clone(),
+        })
     }
 
     /// The success response: the lowest 2xx code's content.
@@ -387,6 +391,15 @@ impl<'a> Lowering<'a> {
                 })
                 .collect();
         success.sort_by_key(|(c, _)| *c);
+        if let Some(codes) = self.differing_json_schemas(&success) {
+            let kind = ResponseKind::Json(self.fallback(
+                &format!("{pointer}/responses"),
+                format!(
+                    "success responses {codes} have different JSON schemas; the body is a serde_json::Value"
+                ),
+            ));
+            return (kind, None);
+        }
         let response = success
             .first()
             .map(|(_, r)| *r)
@@ -446,6 +459,41 @@ impl<'a> Lowering<'a> {
             kind = ResponseKind::Binary;
         }
         (kind, stream)
+    }
+
+    /// When success responses declare different JSON schemas (`200: A`, `201: B`), their
+    /// status codes (`200, 201`): one Rust type cannot stand for all of them.
+    fn differing_json_schemas(
+        &self,
+        success: &[(u16, &'a ReferenceOr<openapiv3::Response>)],
+    ) -> Option<String> {
+        let mut seen: Vec<(u16, &openapiv3::ReferenceOr<openapiv3::Schema>)> = Vec::new();
+        for (code, response) in success {
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/responses/")?;
+                    match self.doc.api.components.as_ref()?.responses.get(name)? {
+                        ReferenceOr::Item(r) => r,
+                        ReferenceOr::Reference { .. } => continue,
+                    }
+                }
+            };
+            let schema = response
+                .content
+                .iter()
+                .find(|(ct, _)| is_json(ct))
+                .and_then(|(_, media)| media.schema.as_ref());
+            if let Some(schema) = schema {
+                seen.push((*code, schema));
+            }
+        }
+        let first = seen.first()?.1;
+        if seen.iter().all(|(_, schema)| *schema == first) {
+            return None;
+        }
+        let codes: Vec<String> = seen.iter().map(|(code, _)| status_text(*code)).collect();
+        Some(codes.join(", "))
     }
 
     /// Response examples from the configured extension (`x-oaiMeta` in the OpenAI spec):
@@ -597,6 +645,15 @@ fn operation_id_of<'o>(f: &Found<'o>) -> &'o str {
 
 fn is_param(segment: &str) -> bool {
     segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// `299` stands for the `2XX` range in the sorted list of success codes.
+fn status_text(code: u16) -> String {
+    if code == 299 {
+        "2XX".into()
+    } else {
+        code.to_string()
+    }
 }
 
 fn is_form(content_type: &str) -> bool {

@@ -310,3 +310,17 @@ async fn form_bodies_and_cookie_parameters() {
         .unwrap_err();
     assert!(refused.to_string().contains("form body"), "{refused}");
 }
+
+#[tokio::test]
+async fn json_bodies_under_another_json_media_type() {
+    let server = TestServer::start(vec![Reply::empty(204)]).await;
+    let request = Request::new(reqwest::Method::PATCH, "/pets/1")
+        .json_as(&json!({"name": null}), "application/merge-patch+json");
+    client(&server).call::<Empty>(request).await.unwrap();
+    let sent = server.only_request();
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(sent.json(), json!({"name": null}));
+}
