@@ -286,8 +286,22 @@ async fn a_query_key_stays_out_of_connection_errors() {
 #[tokio::test]
 async fn form_bodies_and_cookie_parameters() {
     let server = TestServer::start(vec![Reply::empty(204)]).await;
+    // A struct, so the field order does not depend on serde_json's `preserve_order`.
+    #[derive(serde::Serialize)]
+    struct Pet {
+        name: &'static str,
+        tags: [&'static str; 2],
+        age: u8,
+        owner: Option<String>,
+    }
+    let pet = Pet {
+        name: "Rex & Co",
+        tags: ["a b", "ü"],
+        age: 3,
+        owner: None,
+    };
     let request = Request::post("/pets")
-        .form(&json!({"name": "Rex & Co", "tags": ["a b", "ü"], "age": 3, "owner": null}))
+        .form(&pet)
         .cookie_param("session", &"abc;1")
         .cookie_param("absent", &None::<String>)
         .cookie_param("ids", &[1, 2]);
@@ -299,7 +313,7 @@ async fn form_bodies_and_cookie_parameters() {
     );
     assert_eq!(
         String::from_utf8(sent.body.clone()).unwrap(),
-        "age=3&name=Rex+%26+Co&tags=a+b&tags=%C3%BC"
+        "name=Rex+%26+Co&tags=a+b&tags=%C3%BC&age=3"
     );
     assert_eq!(sent.header("cookie"), Some("session=abc%3B1; ids=1%2C2"));
 
