@@ -4,7 +4,10 @@
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
+    // Read when the script runs, not baked in when it is compiled: a compiled script reused
+    // from another checkout of the workspace must still embed this checkout's runtime.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("../templates");
     let runtime = root.join("src/runtime");
     println!("cargo:rerun-if-changed={}", runtime.display());
     println!(
@@ -35,5 +38,8 @@ fn main() {
     ));
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
         .join("runtime_files.rs");
+    // A new file rather than an overwrite: a target folder copied with hard links must not
+    // change another copy's output through the shared inode.
+    let _ = std::fs::remove_file(&dest);
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -143,7 +143,7 @@ pub struct Operation {
     pub docs: Docs,
     /// Path parameters, in path order: positional `&str` arguments.
     pub path_params: Vec<Param>,
-    /// Query and header parameters: fields of the `…Params` struct.
+    /// Query, header and cookie parameters: fields of the `…Params` struct.
     pub params: Vec<Param>,
     /// The generated `…Params` struct, when there are query or header parameters.
     pub params_type: Option<TypeId>,
@@ -178,6 +178,8 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    /// Sent as `name=value` in the `Cookie` header.
+    Cookie,
 }
 
 /// How a query parameter is written (OpenAPI `style` + `explode`).
@@ -194,13 +196,17 @@ pub enum QueryStyle {
 pub struct RequestBody {
     pub kind: BodyKind,
     pub ty: TypeRef,
+    /// The media type as the spec writes it (`application/merge-patch+json`).
+    pub content_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyKind {
     Json,
     Multipart,
-    /// Raw text or bytes sent with this content type.
+    /// `application/x-www-form-urlencoded`: an object's properties as form fields.
+    Form,
+    /// Raw text (`String`) or bytes (`Binary`) sent with this content type.
     Raw(String),
 }
 

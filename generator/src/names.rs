@@ -106,7 +106,8 @@ pub fn variant_name(value: &str) -> String {
 
 /// A field, parameter or method name for a JSON name.
 pub fn field_name(name: &str) -> String {
-    let snake = ascii_only(&snake(name));
+    // Code points spelled in lower case, so `ünïcode` is snake case too.
+    let snake = ascii_only(&snake(name)).to_lowercase();
     if snake.is_empty() {
         return "field".into();
     }
@@ -186,6 +187,8 @@ mod tests {
             ("x-request-id", field_name, "x_request_id"),
             ("2fa", field_name, "_2fa"),
             ("$ref", field_name, "ref_"),
+            ("ünïcode", field_name, "ufcnuefcode"),
+            ("🐶", field_name, "field"),
         ];
         for (input, f, expected) in cases {
             assert_eq!(f(input), *expected, "input {input:?}");

@@ -18,6 +18,9 @@ pub struct Config {
     pub crate_name: String,
     #[serde(default = "default_version")]
     pub crate_version: String,
+    /// The client type's name at the crate root (default `Client`), e.g. `Petstore`.
+    #[serde(default)]
+    pub client_name: Option<String>,
     /// One line for the crate's `description`.
     #[serde(default)]
     pub description: Option<String>,
@@ -43,10 +46,21 @@ pub struct Config {
     /// Base URL for site-relative links in descriptions (`[guide](/docs/x)`).
     #[serde(default)]
     pub doc_link_base: Option<String>,
+    /// The operation extension holding response examples as `examples: [{response: "…"}]`
+    /// (OpenAI's `x-oaiMeta`); the generated round-trip test decodes each one.
+    #[serde(default)]
+    pub response_examples_extension: Option<String>,
     /// Spec examples known not to match their own schema: `Schema` or `Schema.property` →
     /// why. The generated round-trip test expects exactly these to fail.
     #[serde(default)]
     pub known_bad_examples: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The client type's name: `client-name`, or `Client`.
+    pub fn client_type(&self) -> &str {
+        self.client_name.as_deref().unwrap_or("Client")
+    }
 }
 
 fn default_version() -> String {
@@ -88,6 +102,7 @@ impl Config {
             out: None,
             crate_name: crate_name.into(),
             crate_version: default_version(),
+            client_name: None,
             description: None,
             type_names: BTreeMap::new(),
             method_names: BTreeMap::new(),
@@ -96,6 +111,7 @@ impl Config {
             base_url_env: None,
             env_headers: BTreeMap::new(),
             doc_link_base: None,
+            response_examples_extension: None,
             known_bad_examples: BTreeMap::new(),
         }
     }

@@ -57,6 +57,9 @@ pub(crate) fn normalize(
         if kind == Kind::Schema {
             deeper = deeper.max(n.schema(node, ptr, None, Role::Plain));
         }
+        if kind == Kind::PathItem && version == SpecVersion::V3_1 {
+            empty_responses(node);
+        }
         Ok(())
     });
     deeper
@@ -814,6 +817,23 @@ impl Has {
 
 /// `type: 'null'` and `type: [..]` lists. Returns the types when two or more non-null ones
 /// remain (the caller splits them).
+/// 3.1 made an operation's `responses` optional; the 3.0 model requires it, so a missing
+/// one becomes `{}` (the operation declares no response, which is what the document says).
+fn empty_responses(path_item: &mut Value) {
+    let Value::Object(item) = path_item else {
+        return;
+    };
+    if walk::is_reference(item) {
+        return;
+    }
+    for method in walk::METHODS {
+        if let Some(Value::Object(op)) = item.get_mut(method) {
+            op.entry("responses")
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+}
+
 fn null_type(map: &mut Map<String, Value>) -> Option<Vec<String>> {
     match map.get("type") {
         Some(Value::String(t)) if t == "null" => {

@@ -61,7 +61,7 @@ impl Kind {
 /// A visitor's answer for one node.
 pub(crate) type Visit<'f, E> = dyn FnMut(&mut Value, &str, Kind) -> Result<(), E> + 'f;
 
-const METHODS: [&str; 8] = [
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

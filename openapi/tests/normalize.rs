@@ -427,6 +427,22 @@ fn webhooks_are_kept_as_x_webhooks() {
 }
 
 #[test]
+fn operations_without_responses_are_allowed_in_3_1() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /ping:\n    get: {operationId: ping}\n";
+    let doc = openapi::load_str(text, Path::new("ping.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let op = doc.api.paths.paths["/ping"]
+        .as_item()
+        .and_then(|item| item.get.as_ref())
+        .expect("GET /ping");
+    assert!(op.responses.responses.is_empty() && op.responses.default.is_none());
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    // 3.0 requires them.
+    let text = text.replace("3.1.0", "3.0.3");
+    let err = openapi::load_str(&text, Path::new("ping.yaml")).expect_err("3.0 needs responses");
+    assert!(err.to_string().contains("responses"), "{err}");
+}
+
+#[test]
 fn unknown_keywords_are_located_warnings() {
     check(
         "type: object\nproperties:\n  a: {type: string, optional: true}\nif: {required: [a]}",

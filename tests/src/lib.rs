@@ -15,6 +15,8 @@
 //! `FIXTURE_FILTER=a,b` restricts the compile test to fixtures whose name contains `a` or `b`;
 //! for the snapshot test use insta's own `INSTA_GLOB_FILTER=a.yaml`.
 
+pub mod scratch;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -1,19 +1,16 @@
 //! Every fixture's generated crate compiles and is clippy-clean.
 //!
-//! One test builds all fixtures in one scratch workspace (`<target>/tmp/fixture-workspace`)
-//! with one target folder, so dependencies are built once and later runs are incremental:
-//! files whose content did not change are not rewritten. The repository's `Cargo.lock` is
-//! copied in, so the crates build against the versions the project already pins and nothing
-//! new is resolved; `--offline` is used unless cargo reports that it needs the network.
+//! One test builds all fixtures in one scratch workspace (`<target>/tmp/fixture-workspace`,
+//! see `generator_tests::scratch`) with one target folder, so dependencies are built once and
+//! later runs are incremental.
 //!
 //! `FIXTURE_FILTER=object_basic,recursive` restricts the build while iterating. To look at
 //! a failure by hand, `cd` into the workspace the message names and rerun the cargo command.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use generator_tests::{project_root, selected_fixtures};
+use generator_tests::scratch::Workspace;
+use generator_tests::selected_fixtures;
 
 #[test]
 fn fixture_crates_compile() {
@@ -24,37 +21,20 @@ fn fixture_crates_compile() {
         "FIXTURE_FILTER={filter:?} selects no fixture"
     );
 
-    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-workspace");
-    let mut members = Vec::new();
+    let mut workspace = Workspace::new(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-workspace"),
+        "fixture-",
+    );
     let mut failures = Vec::new();
     for fixture in &fixtures {
-        let generated = match fixture.generate() {
-            Ok(generated) => generated,
-            Err(message) => {
-                failures.push(message);
-                continue;
-            }
-        };
-        let files = &generated.output.files;
-        if !files.contains_key(Path::new("Cargo.toml")) {
-            failures.push(format!(
-                "fixture {}: the generator emitted no Cargo.toml",
-                fixture.name
-            ));
-            continue;
+        let written = fixture.generate().and_then(|generated| {
+            workspace
+                .add(&fixture.crate_name(), &generated.output.files)
+                .map_err(|e| format!("fixture {}: {e}", fixture.name))
+        });
+        if let Err(message) = written {
+            failures.push(message);
         }
-        let dir = workspace.join(fixture.crate_name());
-        let written = xtask::sync::diff(&dir, files)
-            .and_then(|changes| xtask::sync::apply(&dir, files, &changes));
-        if let Err(e) = written {
-            failures.push(format!(
-                "fixture {}: cannot write {}: {e:#}",
-                fixture.name,
-                dir.display()
-            ));
-            continue;
-        }
-        members.push(fixture.crate_name());
     }
     assert!(
         failures.is_empty(),
@@ -62,8 +42,7 @@ fn fixture_crates_compile() {
         failures.join("\n")
     );
 
-    prepare_workspace(&workspace, &members);
-    let mut cargo = Cargo::new(&workspace);
+    let mut cargo = workspace.prepare();
     cargo.run("check", &["check", "--workspace", "--all-targets"]);
     if cargo.has_clippy() {
         cargo.run(
@@ -80,125 +59,4 @@ fn fixture_crates_compile() {
     } else {
         eprintln!("note: cargo clippy is not installed; only `cargo check` ran");
     }
-}
-
-/// Writes the workspace manifest naming `members`, copies the repository's lockfile in, and
-/// removes crates of fixtures that are gone or filtered out.
-fn prepare_workspace(workspace: &Path, members: &[String]) {
-    let list: Vec<String> = members.iter().map(|m| format!("    {m:?},\n")).collect();
-    let manifest = format!(
-        "# Written by generator-tests' compile test: every member is a generated fixture crate.\n\
-         [workspace]\nresolver = \"3\"\nmembers = [\n{}]\n\n\
-         # In case a generated manifest inherits these.\n\
-         [workspace.package]\nedition = \"2024\"\nrust-version = \"1.85\"\n",
-        list.concat()
-    );
-    write_if_changed(&workspace.join("Cargo.toml"), &manifest);
-    let lock = project_root().join("Cargo.lock");
-    fs::copy(&lock, workspace.join("Cargo.lock"))
-        .unwrap_or_else(|e| panic!("cannot copy {}: {e}", lock.display()));
-
-    let entries = fs::read_dir(workspace)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", workspace.display()));
-    for entry in entries {
-        let path = entry.expect("workspace entry").path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if path.is_dir() && name.starts_with("fixture-") && !members.contains(&name) {
-            fs::remove_dir_all(&path)
-                .unwrap_or_else(|e| panic!("cannot delete {}: {e}", path.display()));
-        }
-    }
-}
-
-fn write_if_changed(path: &Path, content: &str) {
-    if fs::read_to_string(path).is_ok_and(|old| old == content) {
-        return;
-    }
-    fs::write(path, content).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
-
-/// Runs cargo in the scratch workspace with its own target folder.
-struct Cargo {
-    program: PathBuf,
-    workspace: PathBuf,
-    /// Whether to pass `--offline`: true until cargo says it needs the network.
-    offline: bool,
-}
-
-impl Cargo {
-    fn new(workspace: &Path) -> Cargo {
-        let program = std::env::var_os("CARGO")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "cargo".into());
-        Cargo {
-            program,
-            workspace: workspace.to_path_buf(),
-            offline: true,
-        }
-    }
-
-    fn has_clippy(&self) -> bool {
-        self.command(&["clippy", "--version"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.program);
-        command
-            .args(args)
-            .current_dir(&self.workspace)
-            .env("CARGO_TARGET_DIR", self.workspace.join("target"))
-            .env("CARGO_TERM_COLOR", "never");
-        command
-    }
-
-    /// Runs `cargo <args>`, offline while every dependency is cached (a probe such as
-    /// `cargo metadata --offline` would also want other platforms' dependencies), and fails
-    /// the test with the compiler's output if it does not succeed.
-    #[track_caller]
-    fn run(&mut self, what: &str, args: &[&str]) {
-        let mut output = self.output(args);
-        if !output.status.success() && self.offline && needs_network(&output.stderr) {
-            eprintln!("note: not every dependency is cached; running `cargo {what}` online");
-            self.offline = false;
-            output = self.output(args);
-        }
-        if !output.status.success() {
-            panic!(
-                "`cargo {what}` failed on the generated fixture crates.\n\
-                 reproduce: cd {} && CARGO_TARGET_DIR=target cargo {}\n\n{}{}",
-                self.workspace.display(),
-                self.args(args).join(" "),
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr),
-            );
-        }
-    }
-
-    fn output(&self, args: &[&str]) -> std::process::Output {
-        self.command(&self.args(args))
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.program.display()))
-    }
-
-    /// `args` with `--offline` before any `--` when offline.
-    fn args<'a>(&self, args: &[&'a str]) -> Vec<&'a str> {
-        let mut args = args.to_vec();
-        if self.offline {
-            let at = args.iter().position(|a| *a == "--").unwrap_or(args.len());
-            args.insert(at, "--offline");
-        }
-        args
-    }
-}
-
-/// Whether cargo failed because `--offline` kept it from fetching something.
-fn needs_network(stderr: &[u8]) -> bool {
-    let stderr = String::from_utf8_lossy(stderr);
-    stderr.contains("--offline was specified") || stderr.contains("offline mode")
 }

@@ -140,6 +140,54 @@ pub fn append_query(
     }
 }
 
+/// Encodes an `application/x-www-form-urlencoded` body: each property of the object is a
+/// field in `form` style with explode (the OpenAPI default), so a list repeats its key.
+pub fn form_body(value: &Value) -> Result<String> {
+    let Value::Object(map) = value else {
+        return Err(Error::encode("a form body must be an object"));
+    };
+    let mut pairs = Vec::new();
+    for (key, v) in map {
+        append_query(&mut pairs, key, v, QueryStyle::Form);
+    }
+    let fields: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_component(k), form_component(v)))
+        .collect();
+    Ok(fields.join("&"))
+}
+
+/// One name or value of a form body: unreserved bytes as they are, space as `+`, the rest
+/// percent-encoded.
+fn form_component(text: &str) -> String {
+    text.split(' ')
+        .map(encode_path_segment)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The `name=value` text of a cookie parameter (`form` style: a list is joined by `,`);
+/// `None` for `null`.
+pub fn cookie_text(name: &str, value: &Value) -> Option<String> {
+    header_text(value).map(|text| format!("{name}={}", encode_cookie_value(&text)))
+}
+
+/// Cookie values may not hold spaces, quotes, `,` `;` or a backslash; those bytes (and non-ASCII)
+/// are percent-encoded, as servers commonly decode them.
+fn encode_cookie_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 0xF));
+        }
+    }
+    out
+}
+
 fn deep_object(pairs: &mut Vec<(String, String)>, prefix: &str, value: &Value) {
     match value {
         Value::Null => {}

@@ -149,10 +149,61 @@ impl Request {
         self
     }
 
+    /// Adds a cookie parameter to the `Cookie` header; `None` adds nothing.
+    pub fn cookie_param(mut self, name: &str, value: &impl Serialize) -> Self {
+        match encoding::to_value(value) {
+            Ok(value) => {
+                if let Some(pair) = encoding::cookie_text(name, &value) {
+                    match self
+                        .headers
+                        .iter_mut()
+                        .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+                    {
+                        Some((_, cookies)) => {
+                            cookies.push_str("; ");
+                            cookies.push_str(&pair);
+                        }
+                        None => self.headers.push(("Cookie".to_owned(), pair)),
+                    }
+                }
+            }
+            Err(e) => self.invalid = Some(format!("cookie `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from an object.
+    pub fn form(mut self, body: &impl Serialize) -> Self {
+        match encoding::to_value(body).and_then(|value| encoding::form_body(&value)) {
+            Ok(text) => {
+                self.body = Body::Bytes {
+                    bytes: Bytes::from(text),
+                    content_type: "application/x-www-form-urlencoded".to_owned(),
+                }
+            }
+            Err(e) => self.invalid = Some(format!("request body: {e}")),
+        }
+        self
+    }
+
     /// Sets a JSON body.
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
+            Err(e) => self.invalid = Some(format!("request body: {e}")),
+        }
+        self
+    }
+
+    /// Sets a JSON body sent under another JSON media type (`application/merge-patch+json`).
+    pub fn json_as(mut self, body: &impl Serialize, content_type: &str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    bytes: Bytes::from(bytes),
+                    content_type: content_type.to_owned(),
+                }
+            }
             Err(e) => self.invalid = Some(format!("request body: {e}")),
         }
         self

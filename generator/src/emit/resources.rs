@@ -36,7 +36,12 @@ struct Node<'m> {
     ops: Vec<&'m Operation>,
 }
 
-pub fn resources_file(space: &TypeSpace, ops: &[Operation], style: &DocStyle) -> TokenStream {
+pub fn resources_file(
+    space: &TypeSpace,
+    ops: &[Operation],
+    client_name: &proc_macro2::Ident,
+    style: &DocStyle,
+) -> TokenStream {
     let mut nodes: BTreeMap<Vec<String>, Node> = BTreeMap::new();
     nodes.entry(Vec::new()).or_default();
     for op in ops {
@@ -53,7 +58,7 @@ pub fn resources_file(space: &TypeSpace, ops: &[Operation], style: &DocStyle) ->
     let struct_names = struct_names(&nodes);
     let items = nodes
         .iter()
-        .map(|(path, node)| node_items(space, path, node, &struct_names, style));
+        .map(|(path, node)| node_items(space, path, node, &struct_names, client_name, style));
     let cursor_items = cursor_item_impls(space, ops);
     quote! {
         //! Every operation of the API, as methods on resource handles that mirror the paths.
@@ -82,6 +87,7 @@ fn node_items(
     path: &[String],
     node: &Node,
     struct_names: &BTreeMap<Vec<String>, String>,
+    client_name: &proc_macro2::Ident,
     style: &DocStyle,
 ) -> TokenStream {
     // The root is the client itself; a resource handle borrows it.
@@ -136,7 +142,7 @@ fn node_items(
     }
     let name = format_ident!("{}", struct_names[path]);
     let doc = format!(
-        " The `{}` resource: a handle borrowed from a [`crate::Client`].",
+        " The `{}` resource: a handle borrowed from a [`crate::{client_name}`].",
         path.join(".")
     );
     quote! {
@@ -309,6 +315,7 @@ fn method(
         let (json, field) = (&p.json_name, ident(&p.name));
         request = match (p.location, p.style) {
             (ParamLocation::Header, _) => quote!(#request.header_param(#json, &params.#field)),
+            (ParamLocation::Cookie, _) => quote!(#request.cookie_param(#json, &params.#field)),
             (_, QueryStyle::Form) => quote!(#request.query_param(#json, &params.#field)),
             (_, style) => {
                 let style = match style {
@@ -325,10 +332,18 @@ fn method(
     if let Some(body) = &op.body {
         request = match &body.kind {
             BodyKind::Json if stream => quote!(#request.json_with_field(&body, "stream", true)),
-            BodyKind::Json => quote!(#request.json(&body)),
-            BodyKind::Raw(content_type) => {
-                quote!(#request.bytes(::std::string::String::from(body).into_bytes(), #content_type))
+            BodyKind::Json if body.content_type == "application/json" => {
+                quote!(#request.json(&body))
             }
+            BodyKind::Json => {
+                let content_type = &body.content_type;
+                quote!(#request.json_as(&body, #content_type))
+            }
+            BodyKind::Form => quote!(#request.form(&body)),
+            BodyKind::Raw(content_type) if body.ty == TypeRef::Binary => {
+                quote!(#request.bytes(body.bytes, #content_type))
+            }
+            BodyKind::Raw(content_type) => quote!(#request.bytes(body.into_bytes(), #content_type)),
             BodyKind::Multipart => {
                 let parts = multipart_parts(space, &body.ty);
                 let stream_part = stream.then(|| quote!(form = form.text("stream", "true");));

@@ -141,13 +141,7 @@ impl<'a> Lowering<'a> {
                     (ParamLocation::Query, query_style(style, data.explode))
                 }
                 Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form),
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        &pointer,
-                        format!("cookie parameter `{}` is not sent by the client", data.name),
-                    );
-                    continue;
-                }
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form),
             };
             if !seen.insert((data.name.clone(), location == ParamLocation::Path)) {
                 continue;
@@ -199,6 +193,20 @@ impl<'a> Lowering<'a> {
                 });
             }
         }
+        // A declared path parameter the template lacks would be an argument nobody uses.
+        path_params.retain(|p| {
+            let used = order.contains(&p.json_name.as_str());
+            if !used {
+                self.warn(
+                    &pointer,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`; it is ignored",
+                        p.json_name, f.path
+                    ),
+                );
+            }
+            used
+        });
         path_params.sort_by_key(|p| {
             order
                 .iter()
@@ -221,8 +229,13 @@ impl<'a> Lowering<'a> {
                     docs: Docs::default(),
                 })
                 .collect();
+            let what = if params.iter().any(|p| p.location == ParamLocation::Cookie) {
+                "Query, header and cookie"
+            } else {
+                "Query and header"
+            };
             let docs = Docs {
-                description: Some(format!("Query and header parameters of `{operation_id}`.")),
+                description: Some(format!("{what} parameters of `{operation_id}`.")),
                 ..Docs::default()
             };
             self.add_type(
@@ -303,7 +316,7 @@ impl<'a> Lowering<'a> {
             .or_else(|| {
                 body.content
                     .iter()
-                    .find(|(ct, _)| ct.starts_with("multipart/form-data"))
+                    .find(|(ct, _)| ct.starts_with("multipart/form-data") || is_form(ct))
             })
             .or_else(|| body.content.iter().next())?;
         let hint = format!("{type_base}Body");
@@ -334,16 +347,32 @@ impl<'a> Lowering<'a> {
             } else {
                 BodyKind::Multipart
             }
+        } else if is_form(content_type) {
+            if self.struct_fields(&ty).is_none() && ty != TypeRef::JsonObject {
+                self.warn(
+                    &body_pointer,
+                    "form body is not an object; it is sent as raw text",
+                );
+                BodyKind::Raw(content_type.clone())
+            } else {
+                BodyKind::Form
+            }
         } else {
             BodyKind::Raw(content_type.clone())
         };
         let ty = match kind {
-            // A raw body is text (`application/sdp`) or bytes.
-            BodyKind::Raw(_) if ty == TypeRef::String => TypeRef::String,
-            BodyKind::Raw(_) => TypeRef::Vec(Box::new(TypeRef::I32)),
+            // A raw body is text (`text/plain`, `application/sdp`) or bytes.
+            BodyKind::Raw(_) if ty == TypeRef::String || content_type.starts_with("text/") => {
+                TypeRef::String
+            }
+            BodyKind::Raw(_) => TypeRef::Binary,
             _ => ty,
         };
-        Some(RequestBody { kind, ty })
+        Some(RequestBody {
+            kind,
+            ty,
+            content_type: content_type.clone(),
+        })
     }
 
     /// A response, following a `#/components/responses/…` reference.
@@ -424,6 +453,15 @@ impl<'a> Lowering<'a> {
                 })
                 .collect();
         success.sort_by_key(|(c, _)| *c);
+        if let Some(codes) = self.differing_json_schemas(&success) {
+            let kind = ResponseKind::Json(self.fallback(
+                &format!("{pointer}/responses"),
+                format!(
+                    "success responses {codes} have different JSON schemas; the body is a serde_json::Value"
+                ),
+            ));
+            return (kind, None);
+        }
         let response = success
             .first()
             .map(|(_, r)| *r)
@@ -476,7 +514,42 @@ impl<'a> Lowering<'a> {
         (kind, stream)
     }
 
-    /// Response examples from `x-oaiMeta` (the OpenAI spec's documentation extension):
+    /// When success responses declare different JSON schemas (`200: A`, `201: B`), their
+    /// status codes (`200, 201`): one Rust type cannot stand for all of them.
+    fn differing_json_schemas(
+        &self,
+        success: &[(u16, &'a ReferenceOr<openapiv3::Response>)],
+    ) -> Option<String> {
+        let mut seen: Vec<(u16, &openapiv3::ReferenceOr<openapiv3::Schema>)> = Vec::new();
+        for (code, response) in success {
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/responses/")?;
+                    match self.doc.api.components.as_ref()?.responses.get(name)? {
+                        ReferenceOr::Item(r) => r,
+                        ReferenceOr::Reference { .. } => continue,
+                    }
+                }
+            };
+            let schema = response
+                .content
+                .iter()
+                .find(|(ct, _)| is_json(ct))
+                .and_then(|(_, media)| media.schema.as_ref());
+            if let Some(schema) = schema {
+                seen.push((*code, schema));
+            }
+        }
+        let first = seen.first()?.1;
+        if seen.iter().all(|(_, schema)| *schema == first) {
+            return None;
+        }
+        let codes: Vec<String> = seen.iter().map(|(code, _)| status_text(*code)).collect();
+        Some(codes.join(", "))
+    }
+
+    /// Response examples from the configured extension (`x-oaiMeta` in the OpenAI spec):
     /// JSON bodies decode into the response type, SSE transcripts into the event type.
     /// Examples that are neither (elided with `...`) are counted as skipped.
     fn collect_operation_examples(
@@ -487,9 +560,11 @@ impl<'a> Lowering<'a> {
         stream: Option<&TypeRef>,
         pointer: &str,
     ) {
-        let Some(examples) = op
-            .extensions
-            .get("x-oaiMeta")
+        let Some(examples) = self
+            .config
+            .response_examples_extension
+            .as_ref()
+            .and_then(|key| op.extensions.get(key))
             .and_then(|m| m.get("examples"))
         else {
             return;
@@ -623,6 +698,19 @@ fn operation_id_of<'o>(f: &Found<'o>) -> &'o str {
 
 fn is_param(segment: &str) -> bool {
     segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// `299` stands for the `2XX` range in the sorted list of success codes.
+fn status_text(code: u16) -> String {
+    if code == 299 {
+        "2XX".into()
+    } else {
+        code.to_string()
+    }
+}
+
+fn is_form(content_type: &str) -> bool {
+    content_type.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
 }
 
 fn is_json(content_type: &str) -> bool {

@@ -282,3 +282,59 @@ async fn a_query_key_stays_out_of_connection_errors() {
     assert!(err.is_connection());
     assert!(!shown.contains("s3cr3t"), "{shown}");
 }
+
+#[tokio::test]
+async fn form_bodies_and_cookie_parameters() {
+    let server = TestServer::start(vec![Reply::empty(204)]).await;
+    // A struct, so the field order does not depend on serde_json's `preserve_order`.
+    #[derive(serde::Serialize)]
+    struct Pet {
+        name: &'static str,
+        tags: [&'static str; 2],
+        age: u8,
+        owner: Option<String>,
+    }
+    let pet = Pet {
+        name: "Rex & Co",
+        tags: ["a b", "ü"],
+        age: 3,
+        owner: None,
+    };
+    let request = Request::post("/pets")
+        .form(&pet)
+        .cookie_param("session", &"abc;1")
+        .cookie_param("absent", &None::<String>)
+        .cookie_param("ids", &[1, 2]);
+    client(&server).call::<Empty>(request).await.unwrap();
+    let sent = server.only_request();
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        String::from_utf8(sent.body.clone()).unwrap(),
+        "name=Rex+%26+Co&tags=a+b&tags=%C3%BC&age=3"
+    );
+    assert_eq!(sent.header("cookie"), Some("session=abc%3B1; ids=1%2C2"));
+
+    // A body that is not an object is refused before anything is sent.
+    let refused = client(&server)
+        .call::<Empty>(Request::post("/pets").form(&"text"))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("form body"), "{refused}");
+}
+
+#[tokio::test]
+async fn json_bodies_under_another_json_media_type() {
+    let server = TestServer::start(vec![Reply::empty(204)]).await;
+    let request = Request::new(reqwest::Method::PATCH, "/pets/1")
+        .json_as(&json!({"name": null}), "application/merge-patch+json");
+    client(&server).call::<Empty>(request).await.unwrap();
+    let sent = server.only_request();
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(sent.json(), json!({"name": null}));
+}
