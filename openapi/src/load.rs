@@ -3,7 +3,8 @@
 //! The steps, each in its own module: parse the text into a JSON tree ([`crate::parse`]);
 //! check the version; import what `$ref`s name in other files and check every local `$ref`
 //! ([`crate::refs`]); normalise 3.1 into the shapes of the 3.0 model
-//! ([`crate::normalize`]); read the model with `openapiv3`; write it back out and report
+//! ([`crate::normalize`]); check what the model does not ([`crate::validate`]); read the
+//! model with `openapiv3`; write it back out and report
 //! whatever it did not keep ([`crate::lossless`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::lossless::{self, Loss};
 use crate::pointer::{Origins, Source, join};
 use crate::walk::{self, Kind};
-use crate::{normalize, parse, refs};
+use crate::{normalize, parse, refs, validate};
 
 /// A loaded, normalised OpenAPI document.
 #[derive(Debug, Clone)]
@@ -169,6 +170,13 @@ pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
         ..w
     }));
     refs::follow_moves(&mut raw, &sites, &origins);
+    let show = |at: &str| origins.display(&origins.source(at));
+    let repaired = validate::check(&mut raw, &show)
+        .map_err(|(at, message)| here.invalid(&origins, &at, message))?;
+    warnings.extend(repaired.into_iter().map(|(at, message)| Warning {
+        pointer: show(&at),
+        message,
+    }));
 
     // Reading the model recurses deeply in `openapiv3`: a document as deep as the parsers
     // allow (128 levels) needs more than a test thread's 2 MiB of stack in a debug build.

@@ -134,16 +134,31 @@ impl<'a> Lowering<'a> {
             }
             // Numeric and boolean enums keep their primitive type; values are documented.
             let all = |f: fn(&serde_json::Value) -> bool| view.enum_values.iter().all(f);
-            let ty = if all(serde_json::Value::is_i64) && view.ty != Some("number") {
-                TypeRef::I64
+            let (ty, agrees) = if all(serde_json::Value::is_i64) && view.ty != Some("number") {
+                (TypeRef::I64, matches!(view.ty, None | Some("integer")))
             } else if all(serde_json::Value::is_number) {
-                TypeRef::F64
+                (TypeRef::F64, matches!(view.ty, None | Some("number")))
             } else if all(serde_json::Value::is_boolean) {
-                TypeRef::Bool
+                (TypeRef::Bool, matches!(view.ty, None | Some("boolean")))
             } else {
-                TypeRef::Json
+                (TypeRef::Json, false)
             };
-            return plain(Shape::Type(ty));
+            if agrees {
+                return plain(Shape::Type(ty));
+            }
+            // `type: integer` with `enum: [small, large]` (or quoted numbers) contradicts
+            // itself: no value satisfies it. Failing the whole run over one schema would block
+            // an API that otherwise works, and guessing which half is right could be silently
+            // wrong; so it is any JSON value, reported where it is.
+            let values: Vec<String> = view.enum_values.iter().map(|v| v.to_string()).collect();
+            let declared = view
+                .ty
+                .map_or_else(|| "no `type`".to_owned(), |t| format!("`type: {t}`"));
+            let message = format!(
+                "{declared} with enum values [{}] that do not all fit it; typed as any JSON value",
+                values.join(", ")
+            );
+            return plain(Shape::Type(self.fallback(pointer, message)));
         }
         let ty = match view.ty {
             Some("string") => match view.format.as_deref() {
