@@ -121,11 +121,31 @@ fn at_line(line: &Option<usize>) -> String {
 /// Loads a YAML or JSON OpenAPI document from `path`. `$ref`s to other files are read
 /// relative to the file that contains them.
 pub fn load(path: &Path) -> Result<Document, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
         source,
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     load_str(&text, path)
+}
+
+/// Where the first byte that is not UTF-8 is.
+fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> LoadError {
+    let valid = &bytes[..error.valid_up_to()];
+    let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
+    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count();
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    LoadError::Syntax {
+        file: file.to_path_buf(),
+        format: "UTF-8",
+        line,
+        column,
+        message: format!("byte 0x{byte:02x}; the document must be UTF-8 text"),
+    }
 }
 
 /// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
