@@ -174,6 +174,14 @@ fn fuzz(
         if let Ok(mut c) = current.lock() {
             c.clone_from(&text);
         }
+        // A stack overflow or an abort ends the process uncaught: the input is on disk.
+        let (ext, other) = if yaml {
+            ("yaml", "json")
+        } else {
+            ("json", "yaml")
+        };
+        let _ = std::fs::write(crashes.join(format!("last-input.{ext}")), &text);
+        let _ = std::fs::remove_file(crashes.join(format!("last-input.{other}")));
         let outcome = target::run(&text, file);
         stats.executions += 1;
         executions.fetch_add(1, Ordering::Relaxed);
@@ -185,32 +193,32 @@ fn fuzz(
             Outcome::BadCode { .. } => "emitted code that does not parse",
         };
         *stats.outcomes.entry(name).or_default() += 1;
-        if let Some(signature) = outcome.signature() {
-            if !stats.findings.contains_key(&signature) {
-                // Text damage cannot be replayed on the tree: such inputs are kept as they are.
-                let small = if damaged {
-                    None
-                } else {
-                    minimize::minimize(doc, &signature, 3000)
-                };
-                let (text, ext) = match small {
-                    Some(small) => (
-                        serde_json::to_string_pretty(&small).unwrap_or_default(),
-                        "json",
-                    ),
-                    None => (text, if yaml { "yaml" } else { "json" }),
-                };
-                let n = stats.findings.len() + 1;
-                let file = crashes.join(format!("crash-{seed}-{n}.{ext}"));
-                let _ = std::fs::write(&file, &text);
-                let message = match &outcome {
-                    Outcome::Panic { message, .. } => message.clone(),
-                    Outcome::BadCode { message } => message.clone(),
-                    _ => String::new(),
-                };
-                eprintln!("FINDING {signature}: {message}\n  → {}", file.display());
-                stats.findings.insert(signature, (message, file));
-            }
+        if let Some(signature) = outcome.signature()
+            && !stats.findings.contains_key(&signature)
+        {
+            // Text damage cannot be replayed on the tree: such inputs are kept as they are.
+            let small = if damaged {
+                None
+            } else {
+                minimize::minimize(doc, &signature, 3000)
+            };
+            let (text, ext) = match small {
+                Some(small) => (
+                    serde_json::to_string_pretty(&small).unwrap_or_default(),
+                    "json",
+                ),
+                None => (text, if yaml { "yaml" } else { "json" }),
+            };
+            let n = stats.findings.len() + 1;
+            let file = crashes.join(format!("crash-{seed}-{n}.{ext}"));
+            let _ = std::fs::write(&file, &text);
+            let message = match &outcome {
+                Outcome::Panic { message, .. } => message.clone(),
+                Outcome::BadCode { message } => message.clone(),
+                _ => String::new(),
+            };
+            eprintln!("FINDING {signature}: {message}\n  → {}", file.display());
+            stats.findings.insert(signature, (message, file));
         }
         if report.elapsed() > Duration::from_secs(30) {
             report = Instant::now();

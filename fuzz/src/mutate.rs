@@ -83,6 +83,46 @@ const HOSTILE_NAMES: &[&str] = &[
     "fn",
 ];
 
+/// Prose that breaks naive doc-comment, string-literal and markdown handling.
+const HOSTILE_TEXT: &[&str] = &[
+    "```",
+    "```rust\nfn main() { panic!() }\n```",
+    "    indented code",
+    "[link",
+    "]]",
+    "[a]: b",
+    "<b>",
+    "</",
+    "*/",
+    "/*",
+    "#[doc = \"x\"]",
+    "\r\n",
+    "\\",
+    "\u{0}",
+    "line\n\n\n- item\n  cont",
+    "](/docs/x)",
+    "[guide](/docs/x)",
+    "https://example.com/a_(b)",
+    "<https://x>",
+    "`",
+    "\"#",
+    "r#\"",
+    "{{}}",
+    "%s",
+    "\u{202e}rtl",
+    "🦀🦀",
+    "\u{feff}",
+    "a\tb",
+    "> quote",
+    "# Heading",
+    "| a | b |\n|---|---|",
+    "~~~\ncode",
+    "1. one\n2) two",
+    "<!-- -->",
+    "&amp;",
+    "@deprecated",
+];
+
 fn hostile_value(rng: &mut Rng) -> Value {
     match rng.below(14) {
         0 => Value::Null,
@@ -92,6 +132,7 @@ fn hostile_value(rng: &mut Rng) -> Value {
         4 => json!(1e300),
         5 => json!(u64::MAX),
         6 => json!(i64::MIN),
+        7 if rng.chance(50) => json!(rng.pick(HOSTILE_TEXT)),
         7 => json!(rng.pick(HOSTILE_NAMES)),
         8 => json!([]),
         9 => json!({}),
@@ -200,6 +241,32 @@ fn keyword(rng: &mut Rng, doc: &Value) -> (String, Value) {
             json!({name.clone(): {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": component}}}}, "responses": {"200": {"description": "ok"}}}}}),
         ),
         ("x-stainless", json!({"$ref": "#/nowhere"})),
+        ("description", json!(rng.pick(HOSTILE_TEXT))),
+        ("summary", json!(rng.pick(HOSTILE_TEXT))),
+        ("title", json!(rng.pick(HOSTILE_TEXT))),
+        ("deprecated", json!(true)),
+        ("example", json!({name.clone(): [1, "x", null]})),
+        ("examples", json!([rng.pick(HOSTILE_TEXT), 1])),
+        (
+            "examples",
+            json!({"e": {"value": {"a": rng.pick(HOSTILE_TEXT)}}}),
+        ),
+        (
+            "servers",
+            json!([{"url": rng.pick(&["{scheme}://x/{v}", "", "/relative", "http://[::1]:8080/v1/", "not a url"])}]),
+        ),
+        (
+            "info",
+            json!({"title": rng.pick(HOSTILE_TEXT), "version": rng.pick(HOSTILE_NAMES)}),
+        ),
+        (
+            "securitySchemes",
+            json!({"k": {"type": "apiKey", "in": "header", "name": rng.pick(HOSTILE_NAMES)}}),
+        ),
+        (
+            "x-oaiMeta",
+            json!({"name": name.clone(), "examples": {"request": {"curl": "x"}, "response": rng.pick(HOSTILE_TEXT)}}),
+        ),
     ];
     let (k, v) = choices[rng.below(choices.len())].clone();
     (k.to_owned(), v)
@@ -244,7 +311,10 @@ fn random_component_ref(rng: &mut Rng, doc: &Value) -> String {
     {
         Some(map) if !map.is_empty() => {
             let names: Vec<&String> = map.keys().collect();
-            format!("#/components/{section}/{}", escape(*rng.pick::<&String>(&names)))
+            format!(
+                "#/components/{section}/{}",
+                escape(rng.pick::<&String>(&names))
+            )
         }
         _ => "#/components/schemas/Missing".into(),
     }
@@ -283,10 +353,10 @@ pub fn mutate(doc: &mut Value, rng: &mut Rng, donors: &[(String, Value)]) {
                         map.shift_remove(&key);
                     }
                     Some(Value::Array(items)) => {
-                        if let Ok(i) = key.parse::<usize>() {
-                            if i < items.len() {
-                                items.remove(i);
-                            }
+                        if let Ok(i) = key.parse::<usize>()
+                            && i < items.len()
+                        {
+                            items.remove(i);
                         }
                     }
                     _ => {}
@@ -337,7 +407,10 @@ pub fn mutate(doc: &mut Value, rng: &mut Rng, donors: &[(String, Value)]) {
             let (_, donor) = rng.pick(donors);
             let donor = if rng.chance(50) { &*doc } else { donor };
             let from = pointers(donor);
-            let piece = donor.pointer(rng.pick::<String>(&from)).cloned().unwrap_or_default();
+            let piece = donor
+                .pointer(rng.pick::<String>(&from))
+                .cloned()
+                .unwrap_or_default();
             let key = rng.pick(HOSTILE_NAMES).to_string();
             match doc.pointer_mut(&at) {
                 Some(Value::Object(map)) if rng.chance(50) => {
@@ -350,16 +423,16 @@ pub fn mutate(doc: &mut Value, rng: &mut Rng, donors: &[(String, Value)]) {
         // Rename a key to a hostile name.
         7 => {
             let name = rng.pick(HOSTILE_NAMES).to_string();
-            if let Some(Value::Object(map)) = doc.pointer_mut(&at) {
-                if !map.is_empty() {
-                    let i = rng.below(map.len());
-                    let old: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
-                    *map = old
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, (k, v))| if i == j { (name.clone(), v) } else { (k, v) })
-                        .collect::<Map<_, _>>();
-                }
+            if let Some(Value::Object(map)) = doc.pointer_mut(&at)
+                && !map.is_empty()
+            {
+                let i = rng.below(map.len());
+                let old: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+                *map = old
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, (k, v))| if i == j { (name.clone(), v) } else { (k, v) })
+                    .collect::<Map<_, _>>();
             }
         }
         // Add a keyword to an object.
@@ -388,12 +461,12 @@ pub fn mutate(doc: &mut Value, rng: &mut Rng, donors: &[(String, Value)]) {
             }
             let mut item = rng.pick(&items).clone();
             // Usually with new operationIds, so the copy gets past the duplicate check.
-            if rng.chance(70) {
-                if let Value::Object(item) = &mut item {
-                    for op in item.values_mut() {
-                        if let Some(Value::String(id)) = op.get_mut("operationId") {
-                            id.push_str("Copy");
-                        }
+            if rng.chance(70)
+                && let Value::Object(item) = &mut item
+            {
+                for op in item.values_mut() {
+                    if let Some(Value::String(id)) = op.get_mut("operationId") {
+                        id.push_str("Copy");
                     }
                 }
             }

@@ -181,6 +181,13 @@ fn cases() -> Vec<Case> {
                 "paths:\n  /pets/{{id}}:\n    get:\n      operationId: getPet\n{OK}"
             )),
         ),
+        spec(
+            "list_of_itself",
+            0,
+            v30(
+                "paths: {}\ncomponents:\n  schemas:\n    Tree:\n      type: array\n      items: {$ref: '#/components/schemas/Tree'}\n",
+            ),
+        ),
         // Usage errors.
         case("no_arguments", 2, &[], &[]),
         case(

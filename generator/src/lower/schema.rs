@@ -804,16 +804,24 @@ impl<'a> Lowering<'a> {
     /// Order for untagged deserialization: scalars by strictness, then strings, lists,
     /// objects with more required fields before those with fewer, then anything.
     fn match_rank(&self, ty: &TypeRef) -> u32 {
+        self.match_rank_within(ty, 16)
+    }
+
+    /// `depth` bounds the walk: an alias may contain itself (`A = Vec<A>`, untied later).
+    fn match_rank_within(&self, ty: &TypeRef, depth: u32) -> u32 {
+        let Some(depth) = depth.checked_sub(1) else {
+            return 400;
+        };
         match ty {
             TypeRef::Bool => 0,
             TypeRef::I32 | TypeRef::I64 => 1,
             TypeRef::F64 => 2,
             TypeRef::String | TypeRef::Binary => 4,
-            TypeRef::Vec(item) => 10 + self.match_rank(item).min(400) / 10,
-            TypeRef::Boxed(inner) => self.match_rank(inner),
+            TypeRef::Vec(item) => 10 + self.match_rank_within(item, depth).min(400) / 10,
+            TypeRef::Boxed(inner) => self.match_rank_within(inner, depth),
             TypeRef::Named(id) => match &self.space.get(self.resolve_alias(*id)).kind {
                 TypeKind::StringEnum(_) | TypeKind::Constant(_) => 3,
-                TypeKind::Alias(inner) => self.match_rank(inner),
+                TypeKind::Alias(inner) => self.match_rank_within(inner, depth),
                 TypeKind::Struct(s) => {
                     let required = s.fields.iter().filter(|f| f.required).count() as u32;
                     100 + 100u32.saturating_sub(required)
