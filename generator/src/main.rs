@@ -72,7 +72,8 @@ enum Failure {
 fn run(args: Args) -> Result<(), Failure> {
     let mut config = match &args.config {
         Some(path) => {
-            openapi::Config::from_file(path).map_err(|e| Failure::Input(e.to_string()))?
+            // The configuration is part of how the tool is invoked, not the input it checks.
+            openapi::Config::from_file(path).map_err(|e| Failure::Usage(e.to_string()))?
         }
         None => {
             let spec = args
@@ -89,18 +90,26 @@ fn run(args: Args) -> Result<(), Failure> {
         .out
         .clone()
         .or_else(|| config.out.clone())
-        .ok_or_else(|| Failure::Usage("give --out DIR".into()))?;
+        .ok_or_else(|| {
+            Failure::Usage(
+                "no output directory: give --out DIR (or `out` in the --config file)".into(),
+            )
+        })?;
+    if out.exists() && !out.is_dir() {
+        let message = format!("--out {}: exists and is not a directory", out.display());
+        return Err(Failure::Usage(message));
+    }
     let doc = openapi::load(&config.spec).map_err(|e| Failure::Input(e.to_string()))?;
     let output = generator::generate(&doc, &config).map_err(|e| Failure::Input(e.to_string()))?;
     for (path, contents) in &output.files {
         let target = out.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| Failure::Input(format!("{}: {e}", parent.display())))?;
+                .map_err(|e| Failure::Input(format!("{}: cannot create: {e}", parent.display())))?;
         }
         if std::fs::read_to_string(&target).ok().as_deref() != Some(contents.as_str()) {
             std::fs::write(&target, contents)
-                .map_err(|e| Failure::Input(format!("{}: {e}", target.display())))?;
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
         }
     }
     eprint!("{}", output.report);

@@ -12,8 +12,10 @@
 //! 4. `normalize`: 3.1 idioms → the shapes of the 3.0 model (`anyOf: [X, null]` →
 //!    `allOf: [X]` + `nullable`, …). Schemas are found by the document's structure
 //!    (`walk`), never guessed from their keys.
-//! 5. `openapiv3` reads the tree; its errors are narrowed to the innermost failing node.
-//! 6. `lossless`: the model is serialised against the tree, and whatever it did not keep
+//! 5. `validate`: rules the model does not enforce (each path parameter is in its
+//!    template, operationIds are unique); a mismatch with one safe reading is repaired.
+//! 6. `openapiv3` reads the tree; its errors are narrowed to the innermost failing node.
+//! 7. `lossless`: the model is serialised against the tree, and whatever it did not keep
 //!    becomes a [`Warning`].
 //!
 //! **Invariants.**
@@ -33,6 +35,7 @@ mod normalize;
 mod parse;
 mod pointer;
 mod refs;
+mod validate;
 mod walk;
 
 pub use config::{Config, ConfigError};

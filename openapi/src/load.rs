@@ -3,7 +3,8 @@
 //! The steps, each in its own module: parse the text into a JSON tree ([`crate::parse`]);
 //! check the version; import what `$ref`s name in other files and check every local `$ref`
 //! ([`crate::refs`]); normalise 3.1 into the shapes of the 3.0 model
-//! ([`crate::normalize`]); read the model with `openapiv3`; write it back out and report
+//! ([`crate::normalize`]); check what the model does not ([`crate::validate`]); read the
+//! model with `openapiv3`; write it back out and report
 //! whatever it did not keep ([`crate::lossless`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::lossless::{self, Loss};
 use crate::pointer::{Origins, Source, join};
 use crate::walk::{self, Kind};
-use crate::{normalize, parse, refs};
+use crate::{normalize, parse, refs, validate};
 
 /// A loaded, normalised OpenAPI document.
 #[derive(Debug, Clone)]
@@ -120,11 +121,31 @@ fn at_line(line: &Option<usize>) -> String {
 /// Loads a YAML or JSON OpenAPI document from `path`. `$ref`s to other files are read
 /// relative to the file that contains them.
 pub fn load(path: &Path) -> Result<Document, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
         source,
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     load_str(&text, path)
+}
+
+/// Where the first byte that is not UTF-8 is.
+fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> LoadError {
+    let valid = &bytes[..error.valid_up_to()];
+    let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
+    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count();
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    LoadError::Syntax {
+        file: file.to_path_buf(),
+        format: "UTF-8",
+        line,
+        column,
+        message: format!("byte 0x{byte:02x}; the document must be UTF-8 text"),
+    }
 }
 
 /// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
@@ -169,6 +190,13 @@ pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
         ..w
     }));
     refs::follow_moves(&mut raw, &sites, &origins);
+    let show = |at: &str| origins.display(&origins.source(at));
+    let repaired = validate::check(&mut raw, &show)
+        .map_err(|(at, message)| here.invalid(&origins, &at, message))?;
+    warnings.extend(repaired.into_iter().map(|(at, message)| Warning {
+        pointer: show(&at),
+        message,
+    }));
 
     // Reading the model recurses deeply in `openapiv3`: a document as deep as the parsers
     // allow (128 levels) needs more than a test thread's 2 MiB of stack in a debug build.

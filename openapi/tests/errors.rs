@@ -220,6 +220,44 @@ fn cases() -> Vec<Case> {
             ],
         ),
         case(
+            "path parameter not in the template",
+            "stray.yaml",
+            format!(
+                "openapi: 3.0.3\n{INFO}paths:\n  /pets/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: owner, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+            ),
+            &[
+                "stray.yaml:8:",
+                "#/paths/~1pets~1{id}/get/parameters/1",
+                "path parameter `owner` is not in the path template `/pets/{id}`",
+                "its variables are `{id}`",
+            ],
+        ),
+        case(
+            "path-level parameter not in the template",
+            "stray-shared.yaml",
+            format!(
+                "openapi: 3.0.3\n{INFO}paths:\n  /pets:\n    parameters:\n      - $ref: '#/components/parameters/Id'\n    get:\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  parameters:\n    Id: {{name: id, in: path, required: true, schema: {{type: string}}}}\n"
+            ),
+            &[
+                "stray-shared.yaml:6:",
+                "#/paths/~1pets/parameters/0",
+                "`id` (defined at `#/components/parameters/Id`)",
+                "it has no `{…}` variables",
+            ],
+        ),
+        case(
+            "duplicate operationId",
+            "dupid.yaml",
+            format!(
+                "openapi: 3.0.3\n{INFO}paths:\n  /a:\n    get:\n      operationId: list\n      responses:\n        '200': {{description: ok}}\n  /b:\n    post:\n      operationId: list\n      responses:\n        '200': {{description: ok}}\n"
+            ),
+            &[
+                "dupid.yaml:11:",
+                "#/paths/~1b/post/operationId",
+                "operationId `list` is also used at `#/paths/~1a/get/operationId`",
+            ],
+        ),
+        case(
             "duplicate key",
             "dup.yaml",
             format!("openapi: 3.1.0\n{INFO}paths: {{}}\npaths: {{}}\n"),
@@ -256,5 +294,40 @@ fn unreadable_file_names_it() {
     assert!(
         err.starts_with("/nonexistent/spec.yaml: cannot read"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_renamed_path_parameter_is_repaired_with_a_warning() {
+    let text = format!(
+        "openapi: 3.0.3\n{INFO}paths:\n  /certs/{{certificate_id}}:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/CertId'\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  parameters:\n    CertId: {{name: cert_id, in: path, required: true, schema: {{type: string}}}}\n"
+    );
+    let doc = openapi::load_str(&text, Path::new("renamed.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let warning = doc
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        warning.contains("#/paths/~1certs~1{certificate_id}/get/parameters/0: path parameter `cert_id` is not in the path template")
+            && warning.contains("taken as `{certificate_id}`"),
+        "{warning}"
+    );
+    let op = doc.api.paths.paths["/certs/{certificate_id}"]
+        .as_item()
+        .and_then(|item| item.get.as_ref())
+        .expect("the operation");
+    let openapiv3::ReferenceOr::Item(parameter) = &op.parameters[0] else {
+        panic!(
+            "the parameter is copied, not referenced: {:?}",
+            op.parameters[0]
+        );
+    };
+    assert_eq!(parameter.parameter_data_ref().name, "certificate_id");
+    // The shared component keeps its name.
+    assert_eq!(
+        doc.raw["components"]["parameters"]["CertId"]["name"],
+        "cert_id"
     );
 }

@@ -1,5 +1,6 @@
 //! Breaks cycles of direct containment (a struct holding itself, or A holding B holding A)
 //! with `Box`. Lists and maps already allocate, so only direct and optional fields count.
+//! Aliases that contain themselves have no Rust type at all and become `Value`.
 
 use std::collections::HashMap;
 
@@ -27,6 +28,48 @@ pub fn box_cycles(space: &mut TypeSpace) {
             TypeKind::Untagged(vs) => vs.iter_mut().for_each(|v| boxes(&mut v.ty)),
             TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::Constant(_) => {}
         }
+    }
+}
+
+/// Type aliases that contain themselves (`A = Vec<A>`, or `A = Map<B>` with `B = Vec<A>`):
+/// Rust has no recursive type aliases and the IR no newtype, so each becomes any JSON value.
+/// Returns them, for the report. (Through a struct or enum the cycle is fine: they are
+/// nominal.)
+pub fn untie_recursive_aliases(space: &mut TypeSpace) -> Vec<TypeId> {
+    let is_alias: Vec<bool> = space
+        .types
+        .iter()
+        .map(|t| matches!(t.kind, TypeKind::Alias(_)))
+        .collect();
+    let edges: Vec<Vec<TypeId>> = space
+        .types
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            if let TypeKind::Alias(ty) = &t.kind {
+                named_in(ty, &mut out);
+            }
+            out.retain(|id| is_alias[id.0]);
+            out
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut untied = Vec::new();
+    for (i, def) in space.types.iter_mut().enumerate() {
+        if is_alias[i] && component[i] != usize::MAX - i {
+            def.kind = TypeKind::Alias(TypeRef::Json);
+            untied.push(TypeId(i));
+        }
+    }
+    untied
+}
+
+/// Every named type in a type expression, through lists, maps and boxes.
+fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
+        _ => {}
     }
 }
 

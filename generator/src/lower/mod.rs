@@ -122,6 +122,13 @@ pub fn lower(doc: &openapi::Document, config: &Config) -> Model {
     }
     let mut operations = lowering.lower_operations();
     operations.sort_by(|a, b| (&a.resource, &a.name).cmp(&(&b.resource, &b.name)));
+    for id in cycles::untie_recursive_aliases(&mut lowering.space) {
+        let origin = lowering.space.get(id).origin.clone();
+        lowering.fallback(
+            &origin,
+            "a list or map of itself (through aliases only) has no Rust type yet; typed as any JSON value",
+        );
+    }
     cycles::box_cycles(&mut lowering.space);
     lowering.finish_names();
     let components: BTreeMap<String, TypeId> = lowering

@@ -193,7 +193,8 @@ impl<'a> Lowering<'a> {
                 });
             }
         }
-        // A declared path parameter the template lacks would be an argument nobody uses.
+        // A declared path parameter the template lacks would be an argument nobody uses
+        // (`openapi::load` rejects such documents; lowering stays safe without it).
         path_params.retain(|p| {
             let used = order.contains(&p.json_name.as_str());
             if !used {

@@ -134,16 +134,31 @@ impl<'a> Lowering<'a> {
             }
             // Numeric and boolean enums keep their primitive type; values are documented.
             let all = |f: fn(&serde_json::Value) -> bool| view.enum_values.iter().all(f);
-            let ty = if all(serde_json::Value::is_i64) && view.ty != Some("number") {
-                TypeRef::I64
+            let (ty, agrees) = if all(serde_json::Value::is_i64) && view.ty != Some("number") {
+                (TypeRef::I64, matches!(view.ty, None | Some("integer")))
             } else if all(serde_json::Value::is_number) {
-                TypeRef::F64
+                (TypeRef::F64, matches!(view.ty, None | Some("number")))
             } else if all(serde_json::Value::is_boolean) {
-                TypeRef::Bool
+                (TypeRef::Bool, matches!(view.ty, None | Some("boolean")))
             } else {
-                TypeRef::Json
+                (TypeRef::Json, false)
             };
-            return plain(Shape::Type(ty));
+            if agrees {
+                return plain(Shape::Type(ty));
+            }
+            // `type: integer` with `enum: [small, large]` (or quoted numbers) contradicts
+            // itself: no value satisfies it. Failing the whole run over one schema would block
+            // an API that otherwise works, and guessing which half is right could be silently
+            // wrong; so it is any JSON value, reported where it is.
+            let values: Vec<String> = view.enum_values.iter().map(|v| v.to_string()).collect();
+            let declared = view
+                .ty
+                .map_or_else(|| "no `type`".to_owned(), |t| format!("`type: {t}`"));
+            let message = format!(
+                "{declared} with enum values [{}] that do not all fit it; typed as any JSON value",
+                values.join(", ")
+            );
+            return plain(Shape::Type(self.fallback(pointer, message)));
         }
         let ty = match view.ty {
             Some("string") => match view.format.as_deref() {
@@ -789,16 +804,24 @@ impl<'a> Lowering<'a> {
     /// Order for untagged deserialization: scalars by strictness, then strings, lists,
     /// objects with more required fields before those with fewer, then anything.
     fn match_rank(&self, ty: &TypeRef) -> u32 {
+        self.match_rank_within(ty, 16)
+    }
+
+    /// `depth` bounds the walk: an alias may contain itself (`A = Vec<A>`, untied later).
+    fn match_rank_within(&self, ty: &TypeRef, depth: u32) -> u32 {
+        let Some(depth) = depth.checked_sub(1) else {
+            return 400;
+        };
         match ty {
             TypeRef::Bool => 0,
             TypeRef::I32 | TypeRef::I64 => 1,
             TypeRef::F64 => 2,
             TypeRef::String | TypeRef::Binary => 4,
-            TypeRef::Vec(item) => 10 + self.match_rank(item).min(400) / 10,
-            TypeRef::Boxed(inner) => self.match_rank(inner),
+            TypeRef::Vec(item) => 10 + self.match_rank_within(item, depth).min(400) / 10,
+            TypeRef::Boxed(inner) => self.match_rank_within(inner, depth),
             TypeRef::Named(id) => match &self.space.get(self.resolve_alias(*id)).kind {
                 TypeKind::StringEnum(_) | TypeKind::Constant(_) => 3,
-                TypeKind::Alias(inner) => self.match_rank(inner),
+                TypeKind::Alias(inner) => self.match_rank_within(inner, depth),
                 TypeKind::Struct(s) => {
                     let required = s.fields.iter().filter(|f| f.required).count() as u32;
                     100 + 100u32.saturating_sub(required)
