@@ -5,7 +5,7 @@
 //! listed in the generator configuration (`known-bad-examples`) and must still fail,
 //! so the list stays true.
 #[rustfmt::skip]
-#[allow(deprecated)]
+#[allow(deprecated, dead_code)]
 mod spec_examples {
     #[derive(Default)]
     struct Outcome {
@@ -161,9 +161,11 @@ mod spec_examples {
             super::check::<
                 ::std::option::Option<::std::string::String>,
             >("ApiKeyList.last_id", "\"key_xyz\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "other-types")]
             super::check::<
                 ApiKeyListObject,
             >("ApiKeyList.object", "\"list\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaCompactResource,
             >(
@@ -214,6 +216,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaModelIdsResponses,
             >(
@@ -222,6 +225,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaModelIdsShared,
             >("BetaModelIdsShared", "\"gpt-5.4\"", ::std::option::Option::None, outcome);
@@ -249,6 +253,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -259,6 +264,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaTokenCountsResource,
             >(
@@ -267,6 +273,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -277,6 +284,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -287,6 +295,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 CompactResource,
             >(
@@ -297,6 +306,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 CompactResource,
             >(
@@ -337,6 +347,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "threads"))]
             super::check::<
                 AssistantSupportedModels,
             >(
@@ -353,6 +364,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -406,6 +418,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerResource,
             >(
@@ -414,6 +427,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerFileResource,
             >(
@@ -422,6 +436,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestEncodingFormat,
             >(
@@ -430,6 +445,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestInput,
             >(
@@ -438,6 +454,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestModel,
             >(
@@ -484,6 +501,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 CreateFineTuningJobRequestModel,
             >(
@@ -524,6 +542,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestBackground>,
             >(
@@ -532,6 +551,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestModel>,
             >(
@@ -551,6 +571,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestOutputFormat>,
             >(
@@ -567,6 +588,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestQuality>,
             >(
@@ -575,6 +597,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestResponseFormat>,
             >(
@@ -583,6 +606,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestSize>,
             >(
@@ -607,6 +631,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestBackground>,
             >(
@@ -615,6 +640,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestModel>,
             >(
@@ -623,6 +649,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestModeration>,
             >(
@@ -642,6 +669,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestOutputFormat>,
             >(
@@ -658,6 +686,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestQuality>,
             >(
@@ -666,6 +695,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestResponseFormat>,
             >(
@@ -674,6 +704,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestSize>,
             >(
@@ -690,6 +721,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestStyle>,
             >(
@@ -706,6 +738,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestModel>,
             >(
@@ -722,6 +755,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestResponseFormat>,
             >(
@@ -730,6 +764,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestSize>,
             >(
@@ -746,6 +781,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationRequestModel,
             >(
@@ -770,6 +806,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "threads"))]
             super::check::<
                 ::std::option::Option<AssistantSupportedModels>,
             >(
@@ -784,6 +821,7 @@ mod spec_examples {
             super::check::<
                 ::std::option::Option<f64>,
             >("CreateRunRequest.top_p", "1", ::std::option::Option::None, outcome);
+            #[cfg(feature = "threads")]
             super::check::<
                 ::std::option::Option<CreateThreadAndRunRequestModel>,
             >(
@@ -808,6 +846,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionRequestModel,
             >(
@@ -816,6 +855,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranslationRequestModel,
             >(
@@ -824,6 +864,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "videos"))]
             super::check::<
                 VideoResource,
             >(
@@ -834,6 +875,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ServiceAccountApiKeyBody,
             >(
@@ -842,6 +884,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitDeletedResource,
             >(
@@ -850,6 +893,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitDeletedResource,
             >(
@@ -858,6 +902,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamBackground>,
             >(
@@ -866,6 +911,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamModel>,
             >(
@@ -874,6 +920,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamModeration>,
             >(
@@ -893,6 +940,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamOutputFormat>,
             >(
@@ -909,6 +957,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamQuality>,
             >(
@@ -917,6 +966,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamSize>,
             >(
@@ -975,6 +1025,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chatkit", feature = "other-types"))]
             super::check::<
                 ThreadResource,
             >(
@@ -985,6 +1036,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 TokenCountsResource,
             >(
@@ -993,6 +1045,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitResource,
             >(
@@ -1001,6 +1054,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitResource,
             >(
@@ -1113,6 +1167,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ContainerFileListResource,
             >(
@@ -1121,6 +1176,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ContainerListResource,
             >(
@@ -1273,6 +1329,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ThreadItemListResource,
             >(
@@ -1283,6 +1340,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ThreadListResource,
             >(
@@ -1357,6 +1415,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 VideoListResource,
             >(
@@ -1367,9 +1426,11 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 ModelIdsResponses,
             >("ModelIdsResponses", "\"gpt-5.1\"", ::std::option::Option::None, outcome);
+            #[cfg(any(feature = "chat", feature = "other-types", feature = "responses"))]
             super::check::<
                 ModelIdsShared,
             >("ModelIdsShared", "\"gpt-5.4\"", ::std::option::Option::None, outcome);
@@ -1408,6 +1469,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -1418,6 +1480,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerResource,
             >(
@@ -1426,6 +1489,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerFileResource,
             >(
@@ -1434,6 +1498,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chatkit", feature = "other-types"))]
             super::check::<
                 ThreadResource,
             >(
@@ -1442,6 +1507,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 TokenCountsResource,
             >(
@@ -1450,6 +1516,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitResource,
             >(
@@ -1458,6 +1525,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitResource,
             >(
@@ -1498,9 +1566,18 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "audio",
+                    feature = "chat",
+                    feature = "other-types",
+                    feature = "realtime"
+                )
+            )]
             super::check::<
                 VoiceIdsShared,
             >("VoiceIdsShared", "\"ash\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupUserAssignment,
             >(
@@ -1509,6 +1586,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectGroup,
             >(
@@ -1519,6 +1597,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 UploadPart,
             >(
@@ -1527,6 +1606,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 AdminApiKeyCreateResponse,
             >(
@@ -1535,6 +1615,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 AdminApiKeysDeleteResponse,
             >(
@@ -1543,6 +1624,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 AdminApiKey,
             >(
@@ -1553,6 +1635,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ApiKeyList,
             >(
@@ -1561,6 +1644,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -1569,6 +1653,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 GroupRoleAssignment,
             >(
@@ -1577,6 +1662,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 GroupRoleAssignment,
             >(
@@ -1585,6 +1671,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 UserRoleAssignment,
             >(
@@ -1593,6 +1680,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 UserRoleAssignment,
             >(
@@ -1601,6 +1689,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaCompactResource,
             >(
@@ -1609,6 +1698,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaTokenCountsResource,
             >(
@@ -1617,6 +1707,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1627,6 +1718,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1637,6 +1729,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1647,6 +1740,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1657,6 +1751,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1667,6 +1762,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1677,6 +1773,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1687,6 +1784,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1697,6 +1795,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1707,6 +1806,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1717,6 +1817,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1727,6 +1828,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1737,6 +1839,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1747,6 +1850,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1757,6 +1861,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1767,6 +1872,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1777,6 +1883,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1787,6 +1894,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1797,6 +1905,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 BetaResponseItemList,
             >(
@@ -1805,6 +1914,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -1815,6 +1925,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -1825,6 +1936,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -1835,6 +1947,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -1845,6 +1958,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 Upload,
             >(
@@ -1853,6 +1967,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 GroupResponse,
             >(
@@ -1863,6 +1978,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -1871,6 +1987,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -1879,6 +1996,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -1887,6 +2011,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectServiceAccountCreateResponse,
             >(
@@ -1895,6 +2020,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -1903,6 +2029,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -1911,6 +2038,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "realtime")]
             super::check::<
                 RealtimeSessionCreateResponse,
             >(
@@ -1921,6 +2049,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "realtime"))]
             super::check::<
                 RealtimeTranscriptionSessionCreateResponse,
             >(
@@ -1931,6 +2060,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "realtime")]
             super::check::<
                 RealtimeTranslationClientSecretCreateResponse,
             >(
@@ -1939,6 +2069,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -1947,6 +2084,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -1955,6 +2093,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -1963,6 +2102,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -1971,6 +2111,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -1979,6 +2120,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -1989,6 +2131,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -1999,6 +2142,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "completions")]
             super::check::<
                 CreateCompletionResponse,
             >(
@@ -2007,6 +2151,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2015,6 +2160,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItemList,
             >(
@@ -2023,6 +2169,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -2033,6 +2180,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 ListFineTuningCheckpointPermissionResponse,
             >(
@@ -2041,6 +2189,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2051,6 +2200,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2061,6 +2211,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2071,6 +2222,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImagesResponse,
             >(
@@ -2079,6 +2231,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageGenStreamEvent,
             >(
@@ -2089,6 +2242,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageGenStreamEvent,
             >(
@@ -2099,6 +2253,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageEditStreamEvent,
             >(
@@ -2109,6 +2264,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageEditStreamEvent,
             >(
@@ -2119,6 +2275,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImagesResponse,
             >(
@@ -2127,6 +2284,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -2137,6 +2295,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationResponse,
             >(
@@ -2147,6 +2306,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationResponse,
             >(
@@ -2155,6 +2315,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2165,6 +2326,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2175,6 +2337,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2185,6 +2348,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2195,6 +2359,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2205,6 +2370,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2215,6 +2381,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2225,6 +2392,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2235,6 +2403,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2245,6 +2414,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2255,6 +2425,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2265,6 +2436,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2275,6 +2447,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2285,6 +2458,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2295,6 +2469,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2305,6 +2480,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2315,6 +2491,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -2325,6 +2502,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -2333,6 +2511,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -2341,6 +2520,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -2351,6 +2531,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2359,6 +2540,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2367,6 +2549,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2375,6 +2558,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2383,6 +2567,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2391,6 +2576,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2399,6 +2585,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2407,6 +2594,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2415,6 +2603,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2423,6 +2612,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2431,6 +2621,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2439,6 +2630,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2447,6 +2639,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2455,6 +2648,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2463,6 +2657,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2471,6 +2666,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2479,6 +2675,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2487,6 +2684,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2495,6 +2693,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2503,6 +2702,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2511,6 +2711,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2519,6 +2720,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2527,6 +2729,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2535,6 +2738,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2543,6 +2747,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2551,6 +2756,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2559,6 +2765,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2567,6 +2774,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2577,6 +2785,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2585,6 +2794,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2593,6 +2803,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2601,6 +2812,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2609,6 +2821,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2617,6 +2830,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2625,6 +2839,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2633,6 +2848,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranslationResponse,
             >(
@@ -2641,6 +2857,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 Upload,
             >(
@@ -2649,6 +2866,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -2659,6 +2877,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreFileObject,
             >(
@@ -2667,6 +2886,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "videos"))]
             super::check::<
                 VideoResource,
             >(
@@ -2677,6 +2897,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupDeletedResource,
             >(
@@ -2685,6 +2906,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 InviteDeleteResponse,
             >(
@@ -2693,6 +2915,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendAlertDeletedResource,
             >(
@@ -2701,6 +2924,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectApiKeyDeleteResponse,
             >(
@@ -2709,6 +2933,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissionsDeleteResponse,
             >(
@@ -2717,6 +2942,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 RoleDeletedResource,
             >(
@@ -2725,6 +2951,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectServiceAccountDeleteResponse,
             >(
@@ -2733,6 +2960,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendAlertDeletedResource,
             >(
@@ -2741,6 +2969,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectUserDeleteResponse,
             >(
@@ -2749,6 +2978,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 RoleDeletedResource,
             >(
@@ -2757,6 +2987,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UserDeleteResponse,
             >(
@@ -2765,6 +2996,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "assistants")]
             super::check::<
                 DeleteAssistantResponse,
             >(
@@ -2773,6 +3005,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 DeleteCertificateResponse,
             >(
@@ -2781,6 +3014,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chat")]
             super::check::<
                 ChatCompletionDeleted,
             >(
@@ -2789,6 +3023,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "conversations", feature = "other-types"))]
             super::check::<
                 DeletedConversationResource,
             >(
@@ -2797,6 +3032,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2805,6 +3041,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "evals")]
             super::check::<
                 DeleteEvalResponse,
             >(
@@ -2813,6 +3050,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "evals")]
             super::check::<
                 DeleteEvalRunResponse,
             >(
@@ -2821,6 +3059,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "files")]
             super::check::<
                 DeleteFileResponse,
             >(
@@ -2829,6 +3068,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 DeleteFineTuningCheckpointPermissionResponse,
             >(
@@ -2837,6 +3077,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "threads")]
             super::check::<
                 DeleteMessageResponse,
             >(
@@ -2845,6 +3086,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "models")]
             super::check::<
                 DeleteModelResponse,
             >(
@@ -2853,6 +3095,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "threads")]
             super::check::<
                 DeleteThreadResponse,
             >(
@@ -2861,6 +3104,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -2869,6 +3113,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -2877,6 +3122,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2887,6 +3133,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ChatCompletionMessageList,
             >(
@@ -2897,6 +3144,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2905,6 +3153,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItem,
             >(
@@ -2913,6 +3162,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -2923,6 +3173,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRunOutputItem,
             >(
@@ -2933,6 +3184,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalRunOutputItemList,
             >(
@@ -2943,6 +3195,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalRunList,
             >(
@@ -2953,6 +3206,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -2963,6 +3217,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2973,6 +3228,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -2983,6 +3239,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunStepObject,
             >(
@@ -2993,6 +3250,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -3001,6 +3259,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -3011,6 +3270,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreFileObject,
             >(
@@ -3021,6 +3281,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Invite,
             >(
@@ -3029,6 +3290,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3039,6 +3301,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 UserListResource,
             >(
@@ -3047,6 +3310,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 GroupListResource,
             >(
@@ -3057,6 +3321,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 InviteListResponse,
             >(
@@ -3067,6 +3332,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 OrganizationSpendAlertListResource,
             >(
@@ -3075,6 +3341,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectApiKeyListResponse,
             >(
@@ -3083,6 +3350,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3093,6 +3361,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectGroupListResource,
             >(
@@ -3103,6 +3372,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectRateLimitListResponse,
             >(
@@ -3111,6 +3381,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 PublicRoleListResource,
             >(
@@ -3119,6 +3390,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectServiceAccountListResponse,
             >(
@@ -3127,6 +3399,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectSpendAlertListResource,
             >(
@@ -3135,6 +3408,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3145,6 +3419,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectUserListResponse,
             >(
@@ -3153,6 +3428,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectListResponse,
             >(
@@ -3161,6 +3437,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 PublicRoleListResource,
             >(
@@ -3169,6 +3446,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3179,6 +3457,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 UserListResponse,
             >(
@@ -3187,6 +3466,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListAssistantsResponse,
             >(
@@ -3195,6 +3475,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ChatCompletionList,
             >(
@@ -3205,6 +3486,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItemList,
             >(
@@ -3213,6 +3495,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalList,
             >(
@@ -3223,6 +3506,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoreFilesResponse,
             >(
@@ -3233,6 +3517,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListFineTuningJobEventsResponse,
             >(
@@ -3243,6 +3528,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListFineTuningJobCheckpointsResponse,
             >(
@@ -3251,6 +3537,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ResponseItemList,
             >(
@@ -3259,6 +3546,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListMessagesResponse,
             >(
@@ -3269,6 +3557,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListRunStepsResponse,
             >(
@@ -3279,6 +3568,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListRunsResponse,
             >(
@@ -3289,6 +3579,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoreFilesResponse,
             >(
@@ -3299,6 +3590,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoresResponse,
             >(
@@ -3309,6 +3601,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -3317,6 +3610,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 User,
             >(
@@ -3325,6 +3625,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -3333,6 +3634,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -3341,6 +3643,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -3351,6 +3654,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -3361,6 +3665,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -3369,6 +3674,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -3379,6 +3685,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3389,6 +3696,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupUserDeletedResource,
             >(
@@ -3397,6 +3705,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectGroupDeletedResource,
             >(
@@ -3405,6 +3714,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3415,6 +3725,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 GroupResponse,
             >(
@@ -3423,6 +3734,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3431,6 +3749,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupMemberUser,
             >(
@@ -3439,6 +3758,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Invite,
             >(
@@ -3449,6 +3769,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationDataRetention,
             >(
@@ -3457,6 +3778,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -3465,6 +3787,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -3473,6 +3796,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectApiKey,
             >(
@@ -3481,6 +3805,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectDataRetention,
             >(
@@ -3489,6 +3814,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectGroup,
             >(
@@ -3497,6 +3823,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3505,6 +3838,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectHostedToolPermissions,
             >(
@@ -3513,6 +3847,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissions,
             >(
@@ -3521,6 +3856,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3529,6 +3871,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectServiceAccount,
             >(
@@ -3537,6 +3880,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -3545,6 +3889,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -3553,6 +3898,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3561,6 +3913,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3569,6 +3928,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 User,
             >(
@@ -3577,6 +3943,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3585,6 +3958,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3595,6 +3969,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "models")]
             super::check::<
                 Model,
             >(
@@ -3603,6 +3978,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 RunGraderResponse,
             >(
@@ -3613,6 +3989,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "vector_stores")]
             super::check::<
                 VectorStoreSearchResultsPage,
             >(
@@ -3623,6 +4000,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -3633,6 +4011,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3641,6 +4020,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3649,6 +4029,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3657,6 +4038,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3665,6 +4047,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupResourceWithSuccess,
             >(
@@ -3673,6 +4056,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationDataRetention,
             >(
@@ -3681,6 +4065,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -3689,6 +4074,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectDataRetention,
             >(
@@ -3697,6 +4083,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectHostedToolPermissions,
             >(
@@ -3705,6 +4092,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissions,
             >(
@@ -3713,6 +4101,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectRateLimit,
             >(
@@ -3721,6 +4110,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3729,6 +4125,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectServiceAccount,
             >(
@@ -3737,6 +4134,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -3745,6 +4143,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3753,6 +4158,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -3763,6 +4169,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -3771,6 +4178,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -3779,6 +4187,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3787,6 +4196,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3795,6 +4205,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3803,6 +4214,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3811,6 +4223,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3819,6 +4232,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3827,6 +4241,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3835,6 +4250,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3843,6 +4259,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3851,6 +4268,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3859,6 +4277,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3867,6 +4286,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 ValidateGraderResponse,
             >(

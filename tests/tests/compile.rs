@@ -26,6 +26,8 @@ fn fixture_crates_compile() {
 
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-workspace");
     let mut members = Vec::new();
+    // Each crate's resource features, each checked on its own below.
+    let mut features: Vec<(String, Vec<String>)> = Vec::new();
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let generated = match fixture.generate() {
@@ -54,6 +56,9 @@ fn fixture_crates_compile() {
             ));
             continue;
         }
+        if let Some(manifest) = files.get(Path::new("Cargo.toml")) {
+            features.push((fixture.crate_name(), resource_features(manifest)));
+        }
         members.push(fixture.crate_name());
     }
     assert!(
@@ -80,6 +85,39 @@ fn fixture_crates_compile() {
     } else {
         eprintln!("note: cargo clippy is not installed; only `cargo check` ran");
     }
+    // Every resource feature alone compiles without warnings: the gates are closed under
+    // what each type holds.
+    for (member, features) in &features {
+        for feature in features {
+            cargo.run(
+                &format!("check -p {member} --features {feature}"),
+                &[
+                    "rustc",
+                    "-p",
+                    member,
+                    "--lib",
+                    "--no-default-features",
+                    "--features",
+                    feature,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            );
+        }
+    }
+}
+
+/// The resource features a generated manifest lists under `full` (none when it has none).
+fn resource_features(manifest: &str) -> Vec<String> {
+    let Some(line) = manifest.lines().find(|l| l.starts_with("full = [")) else {
+        return Vec::new();
+    };
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Writes the workspace manifest naming `members`, copies the repository's lockfile in, and
