@@ -4,7 +4,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use decode_bench::{
-    large_completion, ours_completion, ours_stream, stream_body, theirs_completion, theirs_stream,
+    large_completion, ours_completion, ours_completion_plain, ours_stream, stream_body,
+    theirs_completion, theirs_stream,
 };
 use std::hint::black_box;
 
@@ -17,6 +18,10 @@ fn completion(c: &mut Criterion) {
     });
     group.bench_function("async-openai", |b| {
         b.iter(|| theirs_completion(black_box(&bytes)))
+    });
+    // Not a comparison: where our time goes (the report shows it as a diagnostic).
+    group.bench_function("openai-client-plain-serde", |b| {
+        b.iter(|| ours_completion_plain(black_box(&bytes)))
     });
     group.finish();
 }

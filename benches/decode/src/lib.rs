@@ -211,6 +211,12 @@ pub fn ours_completion(bytes: &[u8]) -> openai_client::types::CreateChatCompleti
     serde_path_to_error::deserialize(&mut deserializer).expect("our types decode the completion")
 }
 
+/// Ours without the runtime's `serde_path_to_error` wrapper: plain `serde_json::from_slice`
+/// into our types, to tell the cost of the types from the cost of the error paths.
+pub fn ours_completion_plain(bytes: &[u8]) -> openai_client::types::CreateChatCompletionResponse {
+    serde_json::from_slice(bytes).expect("our types decode the completion")
+}
+
 /// async-openai: `serde_json::from_slice`, as its client does for JSON responses.
 pub fn theirs_completion(bytes: &[u8]) -> async_openai::types::chat::CreateChatCompletionResponse {
     serde_json::from_slice(bytes).expect("async-openai's types decode the completion")
