@@ -11,6 +11,8 @@ cargo test --workspace --no-fail-fast
 
 echo "== generated client: clippy and rustdoc with warnings denied"
 cargo clippy -p openai-client --all-targets -- -D warnings
+# One resource group on its own (the full set is the line above).
+cargo clippy -p openai-client --no-default-features --features chat --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc -p openai-client --no-deps
 
 echo "== generator crates: clippy"

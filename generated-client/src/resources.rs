@@ -13,118 +13,146 @@ impl crate::runtime::Client {
     pub fn builder() -> crate::runtime::ClientBuilder {
         crate::runtime::Client::builder_with(&crate::CONFIG)
     }
+    #[cfg(feature = "assistants")]
     /// The `assistants` resource.
     pub fn assistants(&self) -> Assistants<'_> {
         Assistants { client: self }
     }
+    #[cfg(feature = "audio")]
     /// The `audio` resource.
     pub fn audio(&self) -> Audio<'_> {
         Audio { client: self }
     }
+    #[cfg(feature = "batches")]
     /// The `batches` resource.
     pub fn batches(&self) -> Batches<'_> {
         Batches { client: self }
     }
+    #[cfg(feature = "beta")]
     /// The `beta` resource.
     pub fn beta(&self) -> Beta<'_> {
         Beta { client: self }
     }
+    #[cfg(feature = "chat")]
     /// The `chat` resource.
     pub fn chat(&self) -> Chat<'_> {
         Chat { client: self }
     }
+    #[cfg(feature = "chatkit")]
     /// The `chatkit` resource.
     pub fn chatkit(&self) -> Chatkit<'_> {
         Chatkit { client: self }
     }
+    #[cfg(feature = "completions")]
     /// The `completions` resource.
     pub fn completions(&self) -> Completions<'_> {
         Completions { client: self }
     }
+    #[cfg(feature = "containers")]
     /// The `containers` resource.
     pub fn containers(&self) -> Containers<'_> {
         Containers { client: self }
     }
+    #[cfg(feature = "content_provenance_checks")]
     /// The `content_provenance_checks` resource.
     pub fn content_provenance_checks(&self) -> ContentProvenanceChecks<'_> {
         ContentProvenanceChecks {
             client: self,
         }
     }
+    #[cfg(feature = "conversations")]
     /// The `conversations` resource.
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { client: self }
     }
+    #[cfg(feature = "embeddings")]
     /// The `embeddings` resource.
     pub fn embeddings(&self) -> Embeddings<'_> {
         Embeddings { client: self }
     }
+    #[cfg(feature = "evals")]
     /// The `evals` resource.
     pub fn evals(&self) -> Evals<'_> {
         Evals { client: self }
     }
+    #[cfg(feature = "files")]
     /// The `files` resource.
     pub fn files(&self) -> Files<'_> {
         Files { client: self }
     }
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning` resource.
     pub fn fine_tuning(&self) -> FineTuning<'_> {
         FineTuning { client: self }
     }
+    #[cfg(feature = "images")]
     /// The `images` resource.
     pub fn images(&self) -> Images<'_> {
         Images { client: self }
     }
+    #[cfg(feature = "models")]
     /// The `models` resource.
     pub fn models(&self) -> Models<'_> {
         Models { client: self }
     }
+    #[cfg(feature = "moderations")]
     /// The `moderations` resource.
     pub fn moderations(&self) -> Moderations<'_> {
         Moderations { client: self }
     }
+    #[cfg(feature = "organization")]
     /// The `organization` resource.
     pub fn organization(&self) -> Organization<'_> {
         Organization { client: self }
     }
+    #[cfg(feature = "projects")]
     /// The `projects` resource.
     pub fn projects(&self) -> Projects<'_> {
         Projects { client: self }
     }
+    #[cfg(feature = "realtime")]
     /// The `realtime` resource.
     pub fn realtime(&self) -> Realtime<'_> {
         Realtime { client: self }
     }
+    #[cfg(feature = "responses")]
     /// The `responses` resource.
     pub fn responses(&self) -> Responses<'_> {
         Responses { client: self }
     }
+    #[cfg(feature = "skills")]
     /// The `skills` resource.
     pub fn skills(&self) -> Skills<'_> {
         Skills { client: self }
     }
+    #[cfg(feature = "threads")]
     /// The `threads` resource.
     pub fn threads(&self) -> Threads<'_> {
         Threads { client: self }
     }
+    #[cfg(feature = "uploads")]
     /// The `uploads` resource.
     pub fn uploads(&self) -> Uploads<'_> {
         Uploads { client: self }
     }
+    #[cfg(feature = "vector_stores")]
     /// The `vector_stores` resource.
     pub fn vector_stores(&self) -> VectorStores<'_> {
         VectorStores { client: self }
     }
+    #[cfg(feature = "videos")]
     /// The `videos` resource.
     pub fn videos(&self) -> Videos<'_> {
         Videos { client: self }
     }
 }
+#[cfg(feature = "assistants")]
 /// The `assistants` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Assistants<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "assistants")]
 impl<'a> Assistants<'a> {
     /// Create an assistant with a model and instructions.
     ///
@@ -242,44 +270,53 @@ impl<'a> Assistants<'a> {
             )
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Audio<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> Audio<'a> {
+    #[cfg(feature = "audio")]
     /// The `audio.speech` resource.
     pub fn speech(&self) -> AudioSpeech<'_> {
         AudioSpeech { client: self.client }
     }
+    #[cfg(feature = "audio")]
     /// The `audio.transcriptions` resource.
     pub fn transcriptions(&self) -> AudioTranscriptions<'_> {
         AudioTranscriptions {
             client: self.client,
         }
     }
+    #[cfg(feature = "audio")]
     /// The `audio.translations` resource.
     pub fn translations(&self) -> AudioTranslations<'_> {
         AudioTranslations {
             client: self.client,
         }
     }
+    #[cfg(feature = "audio")]
     /// The `audio.voice_consents` resource.
     pub fn voice_consents(&self) -> AudioVoiceConsents<'_> {
         AudioVoiceConsents {
             client: self.client,
         }
     }
+    #[cfg(feature = "audio")]
     /// The `audio.voices` resource.
     pub fn voices(&self) -> AudioVoices<'_> {
         AudioVoices { client: self.client }
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio.speech` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct AudioSpeech<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> AudioSpeech<'a> {
     /// Generates audio from the input text.
     ///
@@ -324,11 +361,13 @@ impl<'a> AudioSpeech<'a> {
             )
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio.transcriptions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct AudioTranscriptions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> AudioTranscriptions<'a> {
     /// Transcribes audio into the input language.
     ///
@@ -414,11 +453,13 @@ impl<'a> AudioTranscriptions<'a> {
             )
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio.translations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct AudioTranslations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> AudioTranslations<'a> {
     /// Translates audio into English.
     ///
@@ -449,11 +490,13 @@ impl<'a> AudioTranslations<'a> {
             )
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio.voice_consents` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct AudioVoiceConsents<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> AudioVoiceConsents<'a> {
     /// Upload a voice consent recording.
     ///
@@ -574,11 +617,13 @@ impl<'a> AudioVoiceConsents<'a> {
             )
     }
 }
+#[cfg(feature = "audio")]
 /// The `audio.voices` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct AudioVoices<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "audio")]
 impl<'a> AudioVoices<'a> {
     /// Creates a custom voice.
     ///
@@ -602,11 +647,13 @@ impl<'a> AudioVoices<'a> {
             )
     }
 }
+#[cfg(feature = "batches")]
 /// The `batches` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Batches<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "batches")]
 impl<'a> Batches<'a> {
     /// Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file.
     ///
@@ -672,12 +719,15 @@ impl<'a> Batches<'a> {
             )
     }
 }
+#[cfg(feature = "beta")]
 /// The `beta` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Beta<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "beta")]
 impl<'a> Beta<'a> {
+    #[cfg(feature = "beta")]
     /// The `beta.responses` resource.
     pub fn responses(&self) -> BetaResponses<'_> {
         BetaResponses {
@@ -685,24 +735,29 @@ impl<'a> Beta<'a> {
         }
     }
 }
+#[cfg(feature = "beta")]
 /// The `beta.responses` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct BetaResponses<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "beta")]
 impl<'a> BetaResponses<'a> {
+    #[cfg(feature = "beta")]
     /// The `beta.responses.compact` resource.
     pub fn compact(&self) -> BetaResponsesCompact<'_> {
         BetaResponsesCompact {
             client: self.client,
         }
     }
+    #[cfg(feature = "beta")]
     /// The `beta.responses.input_items` resource.
     pub fn input_items(&self) -> BetaResponsesInputItems<'_> {
         BetaResponsesInputItems {
             client: self.client,
         }
     }
+    #[cfg(feature = "beta")]
     /// The `beta.responses.input_tokens` resource.
     pub fn input_tokens(&self) -> BetaResponsesInputTokens<'_> {
         BetaResponsesInputTokens {
@@ -854,11 +909,13 @@ impl<'a> BetaResponses<'a> {
             )
     }
 }
+#[cfg(feature = "beta")]
 /// The `beta.responses.compact` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct BetaResponsesCompact<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "beta")]
 impl<'a> BetaResponsesCompact<'a> {
     /// Compact a conversation. Returns a compacted response object.
     ///
@@ -885,11 +942,13 @@ impl<'a> BetaResponsesCompact<'a> {
             )
     }
 }
+#[cfg(feature = "beta")]
 /// The `beta.responses.input_items` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct BetaResponsesInputItems<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "beta")]
 impl<'a> BetaResponsesInputItems<'a> {
     /// Returns a list of input items for a given response.
     ///
@@ -922,11 +981,13 @@ impl<'a> BetaResponsesInputItems<'a> {
             )
     }
 }
+#[cfg(feature = "beta")]
 /// The `beta.responses.input_tokens` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct BetaResponsesInputTokens<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "beta")]
 impl<'a> BetaResponsesInputTokens<'a> {
     /// Returns input token counts of the request.
     ///
@@ -955,12 +1016,15 @@ impl<'a> BetaResponsesInputTokens<'a> {
             )
     }
 }
+#[cfg(feature = "chat")]
 /// The `chat` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Chat<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chat")]
 impl<'a> Chat<'a> {
+    #[cfg(feature = "chat")]
     /// The `chat.completions` resource.
     pub fn completions(&self) -> ChatCompletions<'_> {
         ChatCompletions {
@@ -968,12 +1032,15 @@ impl<'a> Chat<'a> {
         }
     }
 }
+#[cfg(feature = "chat")]
 /// The `chat.completions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChatCompletions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chat")]
 impl<'a> ChatCompletions<'a> {
+    #[cfg(feature = "chat")]
     /// The `chat.completions.messages` resource.
     pub fn messages(&self) -> ChatCompletionsMessages<'_> {
         ChatCompletionsMessages {
@@ -1150,11 +1217,13 @@ impl<'a> ChatCompletions<'a> {
             )
     }
 }
+#[cfg(feature = "chat")]
 /// The `chat.completions.messages` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChatCompletionsMessages<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chat")]
 impl<'a> ChatCompletionsMessages<'a> {
     /// Get the messages in a stored chat completion. Only Chat Completions that
     /// have been created with the `store` parameter set to `true` will be
@@ -1185,18 +1254,22 @@ impl<'a> ChatCompletionsMessages<'a> {
             )
     }
 }
+#[cfg(feature = "chatkit")]
 /// The `chatkit` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Chatkit<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chatkit")]
 impl<'a> Chatkit<'a> {
+    #[cfg(feature = "chatkit")]
     /// The `chatkit.sessions` resource.
     pub fn sessions(&self) -> ChatkitSessions<'_> {
         ChatkitSessions {
             client: self.client,
         }
     }
+    #[cfg(feature = "chatkit")]
     /// The `chatkit.threads` resource.
     pub fn threads(&self) -> ChatkitThreads<'_> {
         ChatkitThreads {
@@ -1204,11 +1277,13 @@ impl<'a> Chatkit<'a> {
         }
     }
 }
+#[cfg(feature = "chatkit")]
 /// The `chatkit.sessions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChatkitSessions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chatkit")]
 impl<'a> ChatkitSessions<'a> {
     /// Cancel an active ChatKit session and return its most recent metadata.
     ///
@@ -1249,12 +1324,15 @@ impl<'a> ChatkitSessions<'a> {
             )
     }
 }
+#[cfg(feature = "chatkit")]
 /// The `chatkit.threads` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChatkitThreads<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chatkit")]
 impl<'a> ChatkitThreads<'a> {
+    #[cfg(feature = "chatkit")]
     /// The `chatkit.threads.items` resource.
     pub fn items(&self) -> ChatkitThreadsItems<'_> {
         ChatkitThreadsItems {
@@ -1319,11 +1397,13 @@ impl<'a> ChatkitThreads<'a> {
             )
     }
 }
+#[cfg(feature = "chatkit")]
 /// The `chatkit.threads.items` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ChatkitThreadsItems<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "chatkit")]
 impl<'a> ChatkitThreadsItems<'a> {
     /// List items that belong to a ChatKit thread.
     ///
@@ -1351,11 +1431,13 @@ impl<'a> ChatkitThreadsItems<'a> {
             )
     }
 }
+#[cfg(feature = "completions")]
 /// The `completions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Completions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "completions")]
 impl<'a> Completions<'a> {
     /// Creates a completion for the provided prompt and parameters.
     ///
@@ -1379,12 +1461,15 @@ impl<'a> Completions<'a> {
             )
     }
 }
+#[cfg(feature = "containers")]
 /// The `containers` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Containers<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "containers")]
 impl<'a> Containers<'a> {
+    #[cfg(feature = "containers")]
     /// The `containers.files` resource.
     pub fn files(&self) -> ContainersFiles<'_> {
         ContainersFiles {
@@ -1483,11 +1568,13 @@ impl<'a> Containers<'a> {
             )
     }
 }
+#[cfg(feature = "containers")]
 /// The `containers.files` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ContainersFiles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "containers")]
 impl<'a> ContainersFiles<'a> {
     /// Retrieve Container File Content
     ///
@@ -1641,11 +1728,13 @@ impl<'a> ContainersFiles<'a> {
             )
     }
 }
+#[cfg(feature = "content_provenance_checks")]
 /// The `content_provenance_checks` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ContentProvenanceChecks<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "content_provenance_checks")]
 impl<'a> ContentProvenanceChecks<'a> {
     /// Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](https://platform.openai.com/api/docs/guides/content-provenance).
     ///
@@ -1672,12 +1761,15 @@ impl<'a> ContentProvenanceChecks<'a> {
             )
     }
 }
+#[cfg(feature = "conversations")]
 /// The `conversations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "conversations")]
 impl<'a> Conversations<'a> {
+    #[cfg(feature = "conversations")]
     /// The `conversations.items` resource.
     pub fn items(&self) -> ConversationsItems<'_> {
         ConversationsItems {
@@ -1775,11 +1867,13 @@ impl<'a> Conversations<'a> {
             )
     }
 }
+#[cfg(feature = "conversations")]
 /// The `conversations.items` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationsItems<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "conversations")]
 impl<'a> ConversationsItems<'a> {
     /// Create items in a conversation with the given ID.
     ///
@@ -1896,11 +1990,13 @@ impl<'a> ConversationsItems<'a> {
             )
     }
 }
+#[cfg(feature = "embeddings")]
 /// The `embeddings` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Embeddings<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "embeddings")]
 impl<'a> Embeddings<'a> {
     /// Creates an embedding vector representing the input text.
     ///
@@ -1922,12 +2018,15 @@ impl<'a> Embeddings<'a> {
             )
     }
 }
+#[cfg(feature = "evals")]
 /// The `evals` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Evals<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "evals")]
 impl<'a> Evals<'a> {
+    #[cfg(feature = "evals")]
     /// The `evals.runs` resource.
     pub fn runs(&self) -> EvalsRuns<'_> {
         EvalsRuns { client: self.client }
@@ -2037,12 +2136,15 @@ impl<'a> Evals<'a> {
             )
     }
 }
+#[cfg(feature = "evals")]
 /// The `evals.runs` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct EvalsRuns<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "evals")]
 impl<'a> EvalsRuns<'a> {
+    #[cfg(feature = "evals")]
     /// The `evals.runs.output_items` resource.
     pub fn output_items(&self) -> EvalsRunsOutputItems<'_> {
         EvalsRunsOutputItems {
@@ -2185,11 +2287,13 @@ impl<'a> EvalsRuns<'a> {
             )
     }
 }
+#[cfg(feature = "evals")]
 /// The `evals.runs.output_items` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct EvalsRunsOutputItems<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "evals")]
 impl<'a> EvalsRunsOutputItems<'a> {
     /// Get a list of output items for an evaluation run.
     ///
@@ -2253,11 +2357,13 @@ impl<'a> EvalsRunsOutputItems<'a> {
             )
     }
 }
+#[cfg(feature = "files")]
 /// The `files` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Files<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "files")]
 impl<'a> Files<'a> {
     /// Returns a response containing the contents of the specified file.
     ///
@@ -2369,24 +2475,29 @@ impl<'a> Files<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuning<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuning<'a> {
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.alpha` resource.
     pub fn alpha(&self) -> FineTuningAlpha<'_> {
         FineTuningAlpha {
             client: self.client,
         }
     }
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.checkpoints` resource.
     pub fn checkpoints(&self) -> FineTuningCheckpoints<'_> {
         FineTuningCheckpoints {
             client: self.client,
         }
     }
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.jobs` resource.
     pub fn jobs(&self) -> FineTuningJobs<'_> {
         FineTuningJobs {
@@ -2394,12 +2505,15 @@ impl<'a> FineTuning<'a> {
         }
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.alpha` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningAlpha<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningAlpha<'a> {
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.alpha.graders` resource.
     pub fn graders(&self) -> FineTuningAlphaGraders<'_> {
         FineTuningAlphaGraders {
@@ -2407,18 +2521,22 @@ impl<'a> FineTuningAlpha<'a> {
         }
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.alpha.graders` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningAlphaGraders<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningAlphaGraders<'a> {
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.alpha.graders.run` resource.
     pub fn run(&self) -> FineTuningAlphaGradersRun<'_> {
         FineTuningAlphaGradersRun {
             client: self.client,
         }
     }
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.alpha.graders.validate` resource.
     pub fn validate(&self) -> FineTuningAlphaGradersValidate<'_> {
         FineTuningAlphaGradersValidate {
@@ -2426,11 +2544,13 @@ impl<'a> FineTuningAlphaGraders<'a> {
         }
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.alpha.graders.run` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningAlphaGradersRun<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningAlphaGradersRun<'a> {
     /// Run a grader.
     ///
@@ -2449,11 +2569,13 @@ impl<'a> FineTuningAlphaGradersRun<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.alpha.graders.validate` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningAlphaGradersValidate<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningAlphaGradersValidate<'a> {
     /// Validate a grader.
     ///
@@ -2474,12 +2596,15 @@ impl<'a> FineTuningAlphaGradersValidate<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.checkpoints` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningCheckpoints<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningCheckpoints<'a> {
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.checkpoints.permissions` resource.
     pub fn permissions(&self) -> FineTuningCheckpointsPermissions<'_> {
         FineTuningCheckpointsPermissions {
@@ -2487,11 +2612,13 @@ impl<'a> FineTuningCheckpoints<'a> {
         }
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.checkpoints.permissions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningCheckpointsPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningCheckpointsPermissions<'a> {
     /// **NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
     ///
@@ -2582,18 +2709,22 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.jobs` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningJobs<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningJobs<'a> {
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.jobs.checkpoints` resource.
     pub fn checkpoints(&self) -> FineTuningJobsCheckpoints<'_> {
         FineTuningJobsCheckpoints {
             client: self.client,
         }
     }
+    #[cfg(feature = "fine_tuning")]
     /// The `fine_tuning.jobs.events` resource.
     pub fn events(&self) -> FineTuningJobsEvents<'_> {
         FineTuningJobsEvents {
@@ -2721,11 +2852,13 @@ impl<'a> FineTuningJobs<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.jobs.checkpoints` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningJobsCheckpoints<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningJobsCheckpoints<'a> {
     /// List checkpoints for a fine-tuning job.
     ///
@@ -2754,11 +2887,13 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
             )
     }
 }
+#[cfg(feature = "fine_tuning")]
 /// The `fine_tuning.jobs.events` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningJobsEvents<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "fine_tuning")]
 impl<'a> FineTuningJobsEvents<'a> {
     /// Get status updates for a fine-tuning job.
     ///
@@ -2785,22 +2920,27 @@ impl<'a> FineTuningJobsEvents<'a> {
             )
     }
 }
+#[cfg(feature = "images")]
 /// The `images` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Images<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "images")]
 impl<'a> Images<'a> {
+    #[cfg(feature = "images")]
     /// The `images.edits` resource.
     pub fn edits(&self) -> ImagesEdits<'_> {
         ImagesEdits { client: self.client }
     }
+    #[cfg(feature = "images")]
     /// The `images.generations` resource.
     pub fn generations(&self) -> ImagesGenerations<'_> {
         ImagesGenerations {
             client: self.client,
         }
     }
+    #[cfg(feature = "images")]
     /// The `images.variations` resource.
     pub fn variations(&self) -> ImagesVariations<'_> {
         ImagesVariations {
@@ -2808,11 +2948,13 @@ impl<'a> Images<'a> {
         }
     }
 }
+#[cfg(feature = "images")]
 /// The `images.edits` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ImagesEdits<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "images")]
 impl<'a> ImagesEdits<'a> {
     /// Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
     ///
@@ -2857,11 +2999,13 @@ impl<'a> ImagesEdits<'a> {
             )
     }
 }
+#[cfg(feature = "images")]
 /// The `images.generations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ImagesGenerations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "images")]
 impl<'a> ImagesGenerations<'a> {
     /// Creates an image given a prompt. [Learn more](https://platform.openai.com/docs/guides/images).
     ///
@@ -2898,11 +3042,13 @@ impl<'a> ImagesGenerations<'a> {
             )
     }
 }
+#[cfg(feature = "images")]
 /// The `images.variations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ImagesVariations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "images")]
 impl<'a> ImagesVariations<'a> {
     /// Creates a variation of a given image. This endpoint only supports `dall-e-2`.
     ///
@@ -2928,11 +3074,13 @@ impl<'a> ImagesVariations<'a> {
             )
     }
 }
+#[cfg(feature = "models")]
 /// The `models` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Models<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "models")]
 impl<'a> Models<'a> {
     /// Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
     ///
@@ -2975,11 +3123,13 @@ impl<'a> Models<'a> {
             )
     }
 }
+#[cfg(feature = "moderations")]
 /// The `moderations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Moderations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "moderations")]
 impl<'a> Moderations<'a> {
     /// Classifies if text and/or image inputs are potentially harmful. Learn
     /// more in the [moderation guide](https://platform.openai.com/docs/guides/moderation).
@@ -2998,84 +3148,99 @@ impl<'a> Moderations<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Organization<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> Organization<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.admin_api_keys` resource.
     pub fn admin_api_keys(&self) -> OrganizationAdminApiKeys<'_> {
         OrganizationAdminApiKeys {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.audit_logs` resource.
     pub fn audit_logs(&self) -> OrganizationAuditLogs<'_> {
         OrganizationAuditLogs {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.certificates` resource.
     pub fn certificates(&self) -> OrganizationCertificates<'_> {
         OrganizationCertificates {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.costs` resource.
     pub fn costs(&self) -> OrganizationCosts<'_> {
         OrganizationCosts {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.data_retention` resource.
     pub fn data_retention(&self) -> OrganizationDataRetention<'_> {
         OrganizationDataRetention {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.groups` resource.
     pub fn groups(&self) -> OrganizationGroups<'_> {
         OrganizationGroups {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.invites` resource.
     pub fn invites(&self) -> OrganizationInvites<'_> {
         OrganizationInvites {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects` resource.
     pub fn projects(&self) -> OrganizationProjects<'_> {
         OrganizationProjects {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.roles` resource.
     pub fn roles(&self) -> OrganizationRoles<'_> {
         OrganizationRoles {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.spend_alerts` resource.
     pub fn spend_alerts(&self) -> OrganizationSpendAlerts<'_> {
         OrganizationSpendAlerts {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.spend_limit` resource.
     pub fn spend_limit(&self) -> OrganizationSpendLimit<'_> {
         OrganizationSpendLimit {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage` resource.
     pub fn usage(&self) -> OrganizationUsage<'_> {
         OrganizationUsage {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.users` resource.
     pub fn users(&self) -> OrganizationUsers<'_> {
         OrganizationUsers {
@@ -3083,11 +3248,13 @@ impl<'a> Organization<'a> {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.admin_api_keys` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationAdminApiKeys<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationAdminApiKeys<'a> {
     /// Create an organization admin API key
     ///
@@ -3174,11 +3341,13 @@ impl<'a> OrganizationAdminApiKeys<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.audit_logs` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationAuditLogs<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationAuditLogs<'a> {
     /// List user actions and configuration changes within this organization.
     ///
@@ -3210,18 +3379,22 @@ impl<'a> OrganizationAuditLogs<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.certificates` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationCertificates<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationCertificates<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.certificates.activate` resource.
     pub fn activate(&self) -> OrganizationCertificatesActivate<'_> {
         OrganizationCertificatesActivate {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.certificates.deactivate` resource.
     pub fn deactivate(&self) -> OrganizationCertificatesDeactivate<'_> {
         OrganizationCertificatesDeactivate {
@@ -3354,11 +3527,13 @@ impl<'a> OrganizationCertificates<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.certificates.activate` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationCertificatesActivate<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationCertificatesActivate<'a> {
     /// Activate certificates at the organization level.
     ///
@@ -3385,11 +3560,13 @@ impl<'a> OrganizationCertificatesActivate<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.certificates.deactivate` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationCertificatesDeactivate<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationCertificatesDeactivate<'a> {
     /// Deactivate certificates at the organization level.
     ///
@@ -3416,11 +3593,13 @@ impl<'a> OrganizationCertificatesDeactivate<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.costs` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationCosts<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationCosts<'a> {
     /// Get costs details for the organization.
     ///
@@ -3450,11 +3629,13 @@ impl<'a> OrganizationCosts<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.data_retention` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationDataRetention<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationDataRetention<'a> {
     /// Updates organization data retention controls.
     ///
@@ -3491,18 +3672,22 @@ impl<'a> OrganizationDataRetention<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.groups` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationGroups<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationGroups<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.groups.roles` resource.
     pub fn roles(&self) -> OrganizationGroupsRoles<'_> {
         OrganizationGroupsRoles {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.groups.users` resource.
     pub fn users(&self) -> OrganizationGroupsUsers<'_> {
         OrganizationGroupsUsers {
@@ -3625,11 +3810,13 @@ impl<'a> OrganizationGroups<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.groups.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationGroupsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationGroupsRoles<'a> {
     /// Assigns an organization role to a group within the organization.
     ///
@@ -3740,11 +3927,13 @@ impl<'a> OrganizationGroupsRoles<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.groups.users` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationGroupsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationGroupsUsers<'a> {
     /// Adds a user to a group.
     ///
@@ -3855,11 +4044,13 @@ impl<'a> OrganizationGroupsUsers<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.invites` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationInvites<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationInvites<'a> {
     /// Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization.
     ///
@@ -3933,36 +4124,43 @@ impl<'a> OrganizationInvites<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjects<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjects<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.projects.api_keys` resource.
     pub fn api_keys(&self) -> OrganizationProjectsApiKeys<'_> {
         OrganizationProjectsApiKeys {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.certificates` resource.
     pub fn certificates(&self) -> OrganizationProjectsCertificates<'_> {
         OrganizationProjectsCertificates {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.data_retention` resource.
     pub fn data_retention(&self) -> OrganizationProjectsDataRetention<'_> {
         OrganizationProjectsDataRetention {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.groups` resource.
     pub fn groups(&self) -> OrganizationProjectsGroups<'_> {
         OrganizationProjectsGroups {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.hosted_tool_permissions` resource.
     pub fn hosted_tool_permissions(
         &self,
@@ -3971,36 +4169,42 @@ impl<'a> OrganizationProjects<'a> {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.model_permissions` resource.
     pub fn model_permissions(&self) -> OrganizationProjectsModelPermissions<'_> {
         OrganizationProjectsModelPermissions {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.rate_limits` resource.
     pub fn rate_limits(&self) -> OrganizationProjectsRateLimits<'_> {
         OrganizationProjectsRateLimits {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.service_accounts` resource.
     pub fn service_accounts(&self) -> OrganizationProjectsServiceAccounts<'_> {
         OrganizationProjectsServiceAccounts {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.spend_alerts` resource.
     pub fn spend_alerts(&self) -> OrganizationProjectsSpendAlerts<'_> {
         OrganizationProjectsSpendAlerts {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.spend_limit` resource.
     pub fn spend_limit(&self) -> OrganizationProjectsSpendLimit<'_> {
         OrganizationProjectsSpendLimit {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.users` resource.
     pub fn users(&self) -> OrganizationProjectsUsers<'_> {
         OrganizationProjectsUsers {
@@ -4106,11 +4310,13 @@ impl<'a> OrganizationProjects<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.api_keys` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsApiKeys<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsApiKeys<'a> {
     /// Deletes an API key from the project.
     ///
@@ -4190,18 +4396,22 @@ impl<'a> OrganizationProjectsApiKeys<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.certificates` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsCertificates<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsCertificates<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.projects.certificates.activate` resource.
     pub fn activate(&self) -> OrganizationProjectsCertificatesActivate<'_> {
         OrganizationProjectsCertificatesActivate {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.projects.certificates.deactivate` resource.
     pub fn deactivate(&self) -> OrganizationProjectsCertificatesDeactivate<'_> {
         OrganizationProjectsCertificatesDeactivate {
@@ -4239,11 +4449,13 @@ impl<'a> OrganizationProjectsCertificates<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.certificates.activate` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsCertificatesActivate<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsCertificatesActivate<'a> {
     /// Activate certificates at the project level.
     ///
@@ -4278,11 +4490,13 @@ impl<'a> OrganizationProjectsCertificatesActivate<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.certificates.deactivate` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsCertificatesDeactivate<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsCertificatesDeactivate<'a> {
     /// Deactivate certificates at the project level. You can atomically and
     /// idempotently deactivate up to 10 certificates at a time.
@@ -4316,11 +4530,13 @@ impl<'a> OrganizationProjectsCertificatesDeactivate<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.data_retention` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsDataRetention<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsDataRetention<'a> {
     /// Retrieves project data retention controls.
     ///
@@ -4365,11 +4581,13 @@ impl<'a> OrganizationProjectsDataRetention<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.groups` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsGroups<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsGroups<'a> {
     /// Grants a group access to a project.
     ///
@@ -4482,11 +4700,13 @@ impl<'a> OrganizationProjectsGroups<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.hosted_tool_permissions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsHostedToolPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsHostedToolPermissions<'a> {
     /// Returns hosted tool permissions for a project.
     ///
@@ -4535,11 +4755,13 @@ impl<'a> OrganizationProjectsHostedToolPermissions<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.model_permissions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsModelPermissions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsModelPermissions<'a> {
     /// Deletes model permissions for a project.
     ///
@@ -4610,11 +4832,13 @@ impl<'a> OrganizationProjectsModelPermissions<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.rate_limits` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsRateLimits<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsRateLimits<'a> {
     /// Returns the rate limits per model for a project.
     ///
@@ -4669,11 +4893,13 @@ impl<'a> OrganizationProjectsRateLimits<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.service_accounts` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsServiceAccounts<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsServiceAccounts<'a> {
     /// Creates an API key for a service account in the project.
     ///
@@ -4839,11 +5065,13 @@ impl<'a> OrganizationProjectsServiceAccounts<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.spend_alerts` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsSpendAlerts<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsSpendAlerts<'a> {
     /// Creates a project spend alert.
     ///
@@ -4963,11 +5191,13 @@ impl<'a> OrganizationProjectsSpendAlerts<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.spend_limit` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsSpendLimit<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsSpendLimit<'a> {
     /// Delete a project's hard spend limit.
     ///
@@ -5038,11 +5268,13 @@ impl<'a> OrganizationProjectsSpendLimit<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.projects.users` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationProjectsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationProjectsUsers<'a> {
     /// Adds a user to the project. Users must already be members of the organization to be added to a project.
     ///
@@ -5179,11 +5411,13 @@ impl<'a> OrganizationProjectsUsers<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationRoles<'a> {
     /// Creates a custom role for the organization.
     ///
@@ -5299,11 +5533,13 @@ impl<'a> OrganizationRoles<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.spend_alerts` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationSpendAlerts<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationSpendAlerts<'a> {
     /// Creates an organization spend alert.
     ///
@@ -5410,11 +5646,13 @@ impl<'a> OrganizationSpendAlerts<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.spend_limit` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationSpendLimit<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationSpendLimit<'a> {
     /// Create or replace the organization's hard spend limit.
     ///
@@ -5467,24 +5705,29 @@ impl<'a> OrganizationSpendLimit<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsage<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsage<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.usage.audio_speeches` resource.
     pub fn audio_speeches(&self) -> OrganizationUsageAudioSpeeches<'_> {
         OrganizationUsageAudioSpeeches {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.audio_transcriptions` resource.
     pub fn audio_transcriptions(&self) -> OrganizationUsageAudioTranscriptions<'_> {
         OrganizationUsageAudioTranscriptions {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.code_interpreter_sessions` resource.
     pub fn code_interpreter_sessions(
         &self,
@@ -5493,42 +5736,49 @@ impl<'a> OrganizationUsage<'a> {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.completions` resource.
     pub fn completions(&self) -> OrganizationUsageCompletions<'_> {
         OrganizationUsageCompletions {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.embeddings` resource.
     pub fn embeddings(&self) -> OrganizationUsageEmbeddings<'_> {
         OrganizationUsageEmbeddings {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.file_search_calls` resource.
     pub fn file_search_calls(&self) -> OrganizationUsageFileSearchCalls<'_> {
         OrganizationUsageFileSearchCalls {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.images` resource.
     pub fn images(&self) -> OrganizationUsageImages<'_> {
         OrganizationUsageImages {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.moderations` resource.
     pub fn moderations(&self) -> OrganizationUsageModerations<'_> {
         OrganizationUsageModerations {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.vector_stores` resource.
     pub fn vector_stores(&self) -> OrganizationUsageVectorStores<'_> {
         OrganizationUsageVectorStores {
             client: self.client,
         }
     }
+    #[cfg(feature = "organization")]
     /// The `organization.usage.web_search_calls` resource.
     pub fn web_search_calls(&self) -> OrganizationUsageWebSearchCalls<'_> {
         OrganizationUsageWebSearchCalls {
@@ -5536,11 +5786,13 @@ impl<'a> OrganizationUsage<'a> {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.audio_speeches` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageAudioSpeeches<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageAudioSpeeches<'a> {
     /// Get audio speeches usage details for the organization.
     ///
@@ -5572,11 +5824,13 @@ impl<'a> OrganizationUsageAudioSpeeches<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.audio_transcriptions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageAudioTranscriptions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageAudioTranscriptions<'a> {
     /// Get audio transcriptions usage details for the organization.
     ///
@@ -5608,11 +5862,13 @@ impl<'a> OrganizationUsageAudioTranscriptions<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.code_interpreter_sessions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageCodeInterpreterSessions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageCodeInterpreterSessions<'a> {
     /// Get code interpreter sessions usage details for the organization.
     ///
@@ -5641,11 +5897,13 @@ impl<'a> OrganizationUsageCodeInterpreterSessions<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.completions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageCompletions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageCompletions<'a> {
     /// Get completions usage details for the organization.
     ///
@@ -5678,11 +5936,13 @@ impl<'a> OrganizationUsageCompletions<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.embeddings` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageEmbeddings<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageEmbeddings<'a> {
     /// Get embeddings usage details for the organization.
     ///
@@ -5714,11 +5974,13 @@ impl<'a> OrganizationUsageEmbeddings<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.file_search_calls` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageFileSearchCalls<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageFileSearchCalls<'a> {
     /// Get file search calls usage details for the organization.
     ///
@@ -5750,11 +6012,13 @@ impl<'a> OrganizationUsageFileSearchCalls<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.images` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageImages<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageImages<'a> {
     /// Get images usage details for the organization.
     ///
@@ -5788,11 +6052,13 @@ impl<'a> OrganizationUsageImages<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.moderations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageModerations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageModerations<'a> {
     /// Get moderations usage details for the organization.
     ///
@@ -5824,11 +6090,13 @@ impl<'a> OrganizationUsageModerations<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.vector_stores` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageVectorStores<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageVectorStores<'a> {
     /// Get vector stores usage details for the organization.
     ///
@@ -5857,11 +6125,13 @@ impl<'a> OrganizationUsageVectorStores<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.usage.web_search_calls` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsageWebSearchCalls<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsageWebSearchCalls<'a> {
     /// Get web search calls usage details for the organization.
     ///
@@ -5894,12 +6164,15 @@ impl<'a> OrganizationUsageWebSearchCalls<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.users` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsers<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsers<'a> {
+    #[cfg(feature = "organization")]
     /// The `organization.users.roles` resource.
     pub fn roles(&self) -> OrganizationUsersRoles<'_> {
         OrganizationUsersRoles {
@@ -5984,11 +6257,13 @@ impl<'a> OrganizationUsers<'a> {
             )
     }
 }
+#[cfg(feature = "organization")]
 /// The `organization.users.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationUsersRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "organization")]
 impl<'a> OrganizationUsersRoles<'a> {
     /// Assigns an organization role to a user within the organization.
     ///
@@ -6099,24 +6374,29 @@ impl<'a> OrganizationUsersRoles<'a> {
             )
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Projects<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> Projects<'a> {
+    #[cfg(feature = "projects")]
     /// The `projects.groups` resource.
     pub fn groups(&self) -> ProjectsGroups<'_> {
         ProjectsGroups {
             client: self.client,
         }
     }
+    #[cfg(feature = "projects")]
     /// The `projects.roles` resource.
     pub fn roles(&self) -> ProjectsRoles<'_> {
         ProjectsRoles {
             client: self.client,
         }
     }
+    #[cfg(feature = "projects")]
     /// The `projects.users` resource.
     pub fn users(&self) -> ProjectsUsers<'_> {
         ProjectsUsers {
@@ -6124,12 +6404,15 @@ impl<'a> Projects<'a> {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects.groups` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsGroups<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> ProjectsGroups<'a> {
+    #[cfg(feature = "projects")]
     /// The `projects.groups.roles` resource.
     pub fn roles(&self) -> ProjectsGroupsRoles<'_> {
         ProjectsGroupsRoles {
@@ -6137,11 +6420,13 @@ impl<'a> ProjectsGroups<'a> {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects.groups.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsGroupsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> ProjectsGroupsRoles<'a> {
     /// Assigns a project role to a group within a project.
     ///
@@ -6264,11 +6549,13 @@ impl<'a> ProjectsGroupsRoles<'a> {
             )
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> ProjectsRoles<'a> {
     /// Creates a custom role for a project.
     ///
@@ -6405,12 +6692,15 @@ impl<'a> ProjectsRoles<'a> {
             )
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects.users` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsUsers<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> ProjectsUsers<'a> {
+    #[cfg(feature = "projects")]
     /// The `projects.users.roles` resource.
     pub fn roles(&self) -> ProjectsUsersRoles<'_> {
         ProjectsUsersRoles {
@@ -6418,11 +6708,13 @@ impl<'a> ProjectsUsers<'a> {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// The `projects.users.roles` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsUsersRoles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "projects")]
 impl<'a> ProjectsUsersRoles<'a> {
     /// Assigns a project role to a user within a project.
     ///
@@ -6545,36 +6837,43 @@ impl<'a> ProjectsUsersRoles<'a> {
             )
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Realtime<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> Realtime<'a> {
+    #[cfg(feature = "realtime")]
     /// The `realtime.calls` resource.
     pub fn calls(&self) -> RealtimeCalls<'_> {
         RealtimeCalls {
             client: self.client,
         }
     }
+    #[cfg(feature = "realtime")]
     /// The `realtime.client_secrets` resource.
     pub fn client_secrets(&self) -> RealtimeClientSecrets<'_> {
         RealtimeClientSecrets {
             client: self.client,
         }
     }
+    #[cfg(feature = "realtime")]
     /// The `realtime.sessions` resource.
     pub fn sessions(&self) -> RealtimeSessions<'_> {
         RealtimeSessions {
             client: self.client,
         }
     }
+    #[cfg(feature = "realtime")]
     /// The `realtime.transcription_sessions` resource.
     pub fn transcription_sessions(&self) -> RealtimeTranscriptionSessions<'_> {
         RealtimeTranscriptionSessions {
             client: self.client,
         }
     }
+    #[cfg(feature = "realtime")]
     /// The `realtime.translations` resource.
     pub fn translations(&self) -> RealtimeTranslations<'_> {
         RealtimeTranslations {
@@ -6582,11 +6881,13 @@ impl<'a> Realtime<'a> {
         }
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.calls` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeCalls<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeCalls<'a> {
     /// Accept an incoming SIP call and configure the realtime session that will
     /// handle it.
@@ -6691,11 +6992,13 @@ impl<'a> RealtimeCalls<'a> {
             )
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.client_secrets` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeClientSecrets<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeClientSecrets<'a> {
     /// Create a Realtime client secret with an associated session configuration.
     ///
@@ -6728,11 +7031,13 @@ impl<'a> RealtimeClientSecrets<'a> {
             )
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.sessions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeSessions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeSessions<'a> {
     /// Create an ephemeral API token for use in client-side applications with the
     /// Realtime API. Can be configured with the same session parameters as the
@@ -6761,11 +7066,13 @@ impl<'a> RealtimeSessions<'a> {
             )
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.transcription_sessions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeTranscriptionSessions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeTranscriptionSessions<'a> {
     /// Create an ephemeral API token for use in client-side applications with the
     /// Realtime API specifically for realtime transcriptions.
@@ -6794,12 +7101,15 @@ impl<'a> RealtimeTranscriptionSessions<'a> {
             )
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.translations` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeTranslations<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeTranslations<'a> {
+    #[cfg(feature = "realtime")]
     /// The `realtime.translations.client_secrets` resource.
     pub fn client_secrets(&self) -> RealtimeTranslationsClientSecrets<'_> {
         RealtimeTranslationsClientSecrets {
@@ -6807,11 +7117,13 @@ impl<'a> RealtimeTranslations<'a> {
         }
     }
 }
+#[cfg(feature = "realtime")]
 /// The `realtime.translations.client_secrets` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct RealtimeTranslationsClientSecrets<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "realtime")]
 impl<'a> RealtimeTranslationsClientSecrets<'a> {
     /// Create a Realtime translation client secret with an associated translation session configuration.
     ///
@@ -6840,24 +7152,29 @@ impl<'a> RealtimeTranslationsClientSecrets<'a> {
             )
     }
 }
+#[cfg(feature = "responses")]
 /// The `responses` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Responses<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "responses")]
 impl<'a> Responses<'a> {
+    #[cfg(feature = "responses")]
     /// The `responses.compact` resource.
     pub fn compact(&self) -> ResponsesCompact<'_> {
         ResponsesCompact {
             client: self.client,
         }
     }
+    #[cfg(feature = "responses")]
     /// The `responses.input_items` resource.
     pub fn input_items(&self) -> ResponsesInputItems<'_> {
         ResponsesInputItems {
             client: self.client,
         }
     }
+    #[cfg(feature = "responses")]
     /// The `responses.input_tokens` resource.
     pub fn input_tokens(&self) -> ResponsesInputTokens<'_> {
         ResponsesInputTokens {
@@ -6990,11 +7307,13 @@ impl<'a> Responses<'a> {
             )
     }
 }
+#[cfg(feature = "responses")]
 /// The `responses.compact` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ResponsesCompact<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "responses")]
 impl<'a> ResponsesCompact<'a> {
     /// Compact a conversation. Returns a compacted response object.
     ///
@@ -7019,11 +7338,13 @@ impl<'a> ResponsesCompact<'a> {
             )
     }
 }
+#[cfg(feature = "responses")]
 /// The `responses.input_items` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ResponsesInputItems<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "responses")]
 impl<'a> ResponsesInputItems<'a> {
     /// Returns a list of input items for a given response.
     ///
@@ -7055,11 +7376,13 @@ impl<'a> ResponsesInputItems<'a> {
             )
     }
 }
+#[cfg(feature = "responses")]
 /// The `responses.input_tokens` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ResponsesInputTokens<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "responses")]
 impl<'a> ResponsesInputTokens<'a> {
     /// Returns input token counts of the request.
     ///
@@ -7084,12 +7407,15 @@ impl<'a> ResponsesInputTokens<'a> {
             )
     }
 }
+#[cfg(feature = "skills")]
 /// The `skills` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Skills<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "skills")]
 impl<'a> Skills<'a> {
+    #[cfg(feature = "skills")]
     /// The `skills.versions` resource.
     pub fn versions(&self) -> SkillsVersions<'_> {
         SkillsVersions {
@@ -7222,11 +7548,13 @@ impl<'a> Skills<'a> {
             )
     }
 }
+#[cfg(feature = "skills")]
 /// The `skills.versions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct SkillsVersions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "skills")]
 impl<'a> SkillsVersions<'a> {
     /// Download a skill version zip bundle.
     ///
@@ -7364,18 +7692,22 @@ impl<'a> SkillsVersions<'a> {
             )
     }
 }
+#[cfg(feature = "threads")]
 /// The `threads` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Threads<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "threads")]
 impl<'a> Threads<'a> {
+    #[cfg(feature = "threads")]
     /// The `threads.messages` resource.
     pub fn messages(&self) -> ThreadsMessages<'_> {
         ThreadsMessages {
             client: self.client,
         }
     }
+    #[cfg(feature = "threads")]
     /// The `threads.runs` resource.
     pub fn runs(&self) -> ThreadsRuns<'_> {
         ThreadsRuns { client: self.client }
@@ -7486,11 +7818,13 @@ impl<'a> Threads<'a> {
             )
     }
 }
+#[cfg(feature = "threads")]
 /// The `threads.messages` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ThreadsMessages<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "threads")]
 impl<'a> ThreadsMessages<'a> {
     /// Create a message.
     ///
@@ -7631,12 +7965,15 @@ impl<'a> ThreadsMessages<'a> {
             )
     }
 }
+#[cfg(feature = "threads")]
 /// The `threads.runs` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ThreadsRuns<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "threads")]
 impl<'a> ThreadsRuns<'a> {
+    #[cfg(feature = "threads")]
     /// The `threads.runs.steps` resource.
     pub fn steps(&self) -> ThreadsRunsSteps<'_> {
         ThreadsRunsSteps {
@@ -7811,11 +8148,13 @@ impl<'a> ThreadsRuns<'a> {
             )
     }
 }
+#[cfg(feature = "threads")]
 /// The `threads.runs.steps` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct ThreadsRunsSteps<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "threads")]
 impl<'a> ThreadsRunsSteps<'a> {
     /// Returns a list of run steps belonging to a run.
     ///
@@ -7882,11 +8221,13 @@ impl<'a> ThreadsRunsSteps<'a> {
             )
     }
 }
+#[cfg(feature = "uploads")]
 /// The `uploads` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Uploads<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "uploads")]
 impl<'a> Uploads<'a> {
     /// Cancels the Upload. No Parts may be added after an Upload is cancelled.
     ///
@@ -7999,18 +8340,22 @@ impl<'a> Uploads<'a> {
             )
     }
 }
+#[cfg(feature = "vector_stores")]
 /// The `vector_stores` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VectorStores<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "vector_stores")]
 impl<'a> VectorStores<'a> {
+    #[cfg(feature = "vector_stores")]
     /// The `vector_stores.file_batches` resource.
     pub fn file_batches(&self) -> VectorStoresFileBatches<'_> {
         VectorStoresFileBatches {
             client: self.client,
         }
     }
+    #[cfg(feature = "vector_stores")]
     /// The `vector_stores.files` resource.
     pub fn files(&self) -> VectorStoresFiles<'_> {
         VectorStoresFiles {
@@ -8157,12 +8502,15 @@ impl<'a> VectorStores<'a> {
             )
     }
 }
+#[cfg(feature = "vector_stores")]
 /// The `vector_stores.file_batches` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VectorStoresFileBatches<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "vector_stores")]
 impl<'a> VectorStoresFileBatches<'a> {
+    #[cfg(feature = "vector_stores")]
     /// The `vector_stores.file_batches.files` resource.
     pub fn files(&self) -> VectorStoresFileBatchesFiles<'_> {
         VectorStoresFileBatchesFiles {
@@ -8260,11 +8608,13 @@ impl<'a> VectorStoresFileBatches<'a> {
             )
     }
 }
+#[cfg(feature = "vector_stores")]
 /// The `vector_stores.file_batches.files` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VectorStoresFileBatchesFiles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "vector_stores")]
 impl<'a> VectorStoresFileBatchesFiles<'a> {
     /// Returns a list of vector store files in a batch.
     ///
@@ -8303,11 +8653,13 @@ impl<'a> VectorStoresFileBatchesFiles<'a> {
             )
     }
 }
+#[cfg(feature = "vector_stores")]
 /// The `vector_stores.files` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VectorStoresFiles<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "vector_stores")]
 impl<'a> VectorStoresFiles<'a> {
     /// Retrieve the parsed contents of a vector store file.
     ///
@@ -8491,22 +8843,27 @@ impl<'a> VectorStoresFiles<'a> {
             )
     }
 }
+#[cfg(feature = "videos")]
 /// The `videos` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct Videos<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "videos")]
 impl<'a> Videos<'a> {
+    #[cfg(feature = "videos")]
     /// The `videos.characters` resource.
     pub fn characters(&self) -> VideosCharacters<'_> {
         VideosCharacters {
             client: self.client,
         }
     }
+    #[cfg(feature = "videos")]
     /// The `videos.edits` resource.
     pub fn edits(&self) -> VideosEdits<'_> {
         VideosEdits { client: self.client }
     }
+    #[cfg(feature = "videos")]
     /// The `videos.extensions` resource.
     pub fn extensions(&self) -> VideosExtensions<'_> {
         VideosExtensions {
@@ -8626,11 +8983,13 @@ impl<'a> Videos<'a> {
             )
     }
 }
+#[cfg(feature = "videos")]
 /// The `videos.characters` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VideosCharacters<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "videos")]
 impl<'a> VideosCharacters<'a> {
     /// Create a character from an uploaded video.
     ///
@@ -8677,11 +9036,13 @@ impl<'a> VideosCharacters<'a> {
             )
     }
 }
+#[cfg(feature = "videos")]
 /// The `videos.edits` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VideosEdits<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "videos")]
 impl<'a> VideosEdits<'a> {
     /// Create a new video generation job by editing a source video or existing generated video.
     ///
@@ -8698,11 +9059,13 @@ impl<'a> VideosEdits<'a> {
             )
     }
 }
+#[cfg(feature = "videos")]
 /// The `videos.extensions` resource: a handle borrowed from a [`crate::Client`].
 #[derive(Debug, Clone, Copy)]
 pub struct VideosExtensions<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "videos")]
 impl<'a> VideosExtensions<'a> {
     /// Create an extension of a completed video.
     ///
@@ -8722,211 +9085,257 @@ impl<'a> VideosExtensions<'a> {
             )
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::AdminApiKey {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types", feature = "projects"))]
 impl crate::runtime::CursorItem for crate::types::AssignedRoleDetails {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "assistants", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::AssistantObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::AuditLog {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "batches", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::Batch {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "beta", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::BetaItemResource {}
+#[cfg(any(feature = "containers", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ContainerFileResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "containers", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ContainerResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(feature = "conversations")]
 impl crate::runtime::CursorItem for crate::types::ConversationItem {}
+#[cfg(any(feature = "chat", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::CreateChatCompletionResponse {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "evals", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::Eval {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "evals", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::EvalRun {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "evals", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::EvalRunOutputItem {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(feature = "fine_tuning")]
 impl crate::runtime::CursorItem for crate::types::FineTuningCheckpointPermission {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "fine_tuning", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::FineTuningJob {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "fine_tuning", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::FineTuningJobCheckpoint {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "fine_tuning", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::FineTuningJobEvent {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::GroupResponse {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::GroupUser {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::Invite {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "responses"))]
 impl crate::runtime::CursorItem for crate::types::ItemResource {}
+#[cfg(any(feature = "other-types", feature = "threads"))]
 impl crate::runtime::CursorItem for crate::types::MessageObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "files", feature = "other-types", feature = "uploads"))]
 impl crate::runtime::CursorItem for crate::types::OpenAiFile {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::OrganizationCertificate {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::OrganizationProjectCertificate {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::OrganizationSpendAlert {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::Project {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectApiKey {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectGroup {}
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectRateLimit {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectServiceAccount {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectSpendAlert {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ProjectUser {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types", feature = "projects"))]
 impl crate::runtime::CursorItem for crate::types::Role {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "threads"))]
 impl crate::runtime::CursorItem for crate::types::RunObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "threads"))]
 impl crate::runtime::CursorItem for crate::types::RunStepObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "skills"))]
 impl crate::runtime::CursorItem for crate::types::SkillResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "skills"))]
 impl crate::runtime::CursorItem for crate::types::SkillVersionResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "chatkit", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ThreadItem {}
+#[cfg(any(feature = "chatkit", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ThreadResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "organization", feature = "other-types", feature = "projects"))]
 impl crate::runtime::CursorItem for crate::types::User {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "vector_stores"))]
 impl crate::runtime::CursorItem for crate::types::VectorStoreFileObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "vector_stores"))]
 impl crate::runtime::CursorItem for crate::types::VectorStoreObject {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "other-types", feature = "videos"))]
 impl crate::runtime::CursorItem for crate::types::VideoResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "audio", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::VoiceConsentResource {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)
     }
 }
+#[cfg(any(feature = "chat", feature = "other-types"))]
 impl crate::runtime::CursorItem for crate::types::ChatCompletionMessageListDataItem {
     fn cursor_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(&self.id)

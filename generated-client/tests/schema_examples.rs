@@ -5,7 +5,7 @@
 //! listed in the generator configuration (`known-bad-examples`) and must still fail,
 //! so the list stays true.
 #[rustfmt::skip]
-#[allow(deprecated)]
+#[allow(deprecated, dead_code)]
 mod spec_examples {
     #[derive(Default)]
     struct Outcome {
@@ -207,9 +207,11 @@ mod spec_examples {
             super::check::<
                 ::std::option::Option<::std::string::String>,
             >("ApiKeyList.last_id", "\"key_xyz\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "other-types")]
             super::check::<
                 ApiKeyListObject,
             >("ApiKeyList.object", "\"list\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaCompactResource,
             >(
@@ -260,6 +262,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaModelIdsResponses,
             >(
@@ -268,6 +271,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaModelIdsShared,
             >("BetaModelIdsShared", "\"gpt-5.4\"", ::std::option::Option::None, outcome);
@@ -295,6 +299,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -305,6 +310,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaTokenCountsResource,
             >(
@@ -313,6 +319,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -323,6 +330,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -333,6 +341,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 CompactResource,
             >(
@@ -343,6 +352,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 CompactResource,
             >(
@@ -383,6 +393,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "threads"))]
             super::check::<
                 AssistantSupportedModels,
             >(
@@ -399,6 +410,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chatkit")]
             super::check::<
                 ChatSessionResource,
             >(
@@ -452,6 +464,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerResource,
             >(
@@ -460,6 +473,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerFileResource,
             >(
@@ -468,6 +482,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestEncodingFormat,
             >(
@@ -476,6 +491,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestInput,
             >(
@@ -484,6 +500,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "embeddings")]
             super::check::<
                 CreateEmbeddingRequestModel,
             >(
@@ -530,6 +547,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 CreateFineTuningJobRequestModel,
             >(
@@ -570,6 +588,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestBackground>,
             >(
@@ -578,6 +597,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestModel>,
             >(
@@ -597,6 +617,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestOutputFormat>,
             >(
@@ -613,6 +634,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestQuality>,
             >(
@@ -621,6 +643,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestResponseFormat>,
             >(
@@ -629,6 +652,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ::std::option::Option<CreateImageEditRequestSize>,
             >(
@@ -653,6 +677,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestBackground>,
             >(
@@ -661,6 +686,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestModel>,
             >(
@@ -669,6 +695,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestModeration>,
             >(
@@ -688,6 +715,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestOutputFormat>,
             >(
@@ -704,6 +732,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestQuality>,
             >(
@@ -712,6 +741,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestResponseFormat>,
             >(
@@ -720,6 +750,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestSize>,
             >(
@@ -736,6 +767,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageRequestStyle>,
             >(
@@ -752,6 +784,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestModel>,
             >(
@@ -768,6 +801,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestResponseFormat>,
             >(
@@ -776,6 +810,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<CreateImageVariationRequestSize>,
             >(
@@ -792,6 +827,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationRequestModel,
             >(
@@ -816,6 +852,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "threads"))]
             super::check::<
                 ::std::option::Option<AssistantSupportedModels>,
             >(
@@ -830,6 +867,7 @@ mod spec_examples {
             super::check::<
                 ::std::option::Option<f64>,
             >("CreateRunRequest.top_p", "1", ::std::option::Option::None, outcome);
+            #[cfg(feature = "threads")]
             super::check::<
                 ::std::option::Option<CreateThreadAndRunRequestModel>,
             >(
@@ -854,6 +892,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionRequestModel,
             >(
@@ -862,6 +901,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranslationRequestModel,
             >(
@@ -870,6 +910,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "videos"))]
             super::check::<
                 VideoResource,
             >(
@@ -880,6 +921,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ServiceAccountApiKeyBody,
             >(
@@ -888,6 +930,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitDeletedResource,
             >(
@@ -896,6 +939,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitDeletedResource,
             >(
@@ -904,6 +948,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamBackground>,
             >(
@@ -912,6 +957,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamModel>,
             >(
@@ -920,6 +966,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamModeration>,
             >(
@@ -939,6 +986,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamOutputFormat>,
             >(
@@ -955,6 +1003,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamQuality>,
             >(
@@ -963,6 +1012,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ::std::option::Option<EditImageBodyJsonParamSize>,
             >(
@@ -1021,6 +1071,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chatkit", feature = "other-types"))]
             super::check::<
                 ThreadResource,
             >(
@@ -1031,6 +1082,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 TokenCountsResource,
             >(
@@ -1039,6 +1091,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitResource,
             >(
@@ -1047,6 +1100,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitResource,
             >(
@@ -1159,6 +1213,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ContainerFileListResource,
             >(
@@ -1167,6 +1222,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ContainerListResource,
             >(
@@ -1319,6 +1375,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ThreadItemListResource,
             >(
@@ -1329,6 +1386,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ThreadListResource,
             >(
@@ -1403,6 +1461,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 VideoListResource,
             >(
@@ -1413,9 +1472,11 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 ModelIdsResponses,
             >("ModelIdsResponses", "\"gpt-5.1\"", ::std::option::Option::None, outcome);
+            #[cfg(any(feature = "chat", feature = "other-types", feature = "responses"))]
             super::check::<
                 ModelIdsShared,
             >("ModelIdsShared", "\"gpt-5.4\"", ::std::option::Option::None, outcome);
@@ -1454,6 +1515,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -1464,6 +1526,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerResource,
             >(
@@ -1472,6 +1535,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "containers", feature = "other-types"))]
             super::check::<
                 ContainerFileResource,
             >(
@@ -1480,6 +1544,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chatkit", feature = "other-types"))]
             super::check::<
                 ThreadResource,
             >(
@@ -1488,6 +1553,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 TokenCountsResource,
             >(
@@ -1496,6 +1562,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendLimitResource,
             >(
@@ -1504,6 +1571,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendLimitResource,
             >(
@@ -1544,9 +1612,18 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "audio",
+                    feature = "chat",
+                    feature = "other-types",
+                    feature = "realtime"
+                )
+            )]
             super::check::<
                 VoiceIdsShared,
             >("VoiceIdsShared", "\"ash\"", ::std::option::Option::None, outcome);
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupUserAssignment,
             >(
@@ -1555,6 +1632,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectGroup,
             >(
@@ -1565,6 +1643,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 UploadPart,
             >(
@@ -1573,6 +1652,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 AdminApiKeyCreateResponse,
             >(
@@ -1581,6 +1661,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 AdminApiKeysDeleteResponse,
             >(
@@ -1589,6 +1670,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 AdminApiKey,
             >(
@@ -1599,6 +1681,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ApiKeyList,
             >(
@@ -1607,6 +1690,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -1615,6 +1699,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 GroupRoleAssignment,
             >(
@@ -1623,6 +1708,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 GroupRoleAssignment,
             >(
@@ -1631,6 +1717,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 UserRoleAssignment,
             >(
@@ -1639,6 +1726,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 UserRoleAssignment,
             >(
@@ -1647,6 +1735,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaCompactResource,
             >(
@@ -1655,6 +1744,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaTokenCountsResource,
             >(
@@ -1663,6 +1753,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1673,6 +1764,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1683,6 +1775,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1693,6 +1786,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1703,6 +1797,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1713,6 +1808,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1723,6 +1819,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1733,6 +1830,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1743,6 +1841,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1753,6 +1852,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1763,6 +1863,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1773,6 +1874,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1783,6 +1885,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1793,6 +1896,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1803,6 +1907,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "beta")]
             super::check::<
                 BetaResponseStreamEvent,
             >(
@@ -1813,6 +1918,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1823,6 +1929,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1833,6 +1940,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "beta", feature = "other-types"))]
             super::check::<
                 BetaResponse,
             >(
@@ -1843,6 +1951,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 BetaResponseItemList,
             >(
@@ -1851,6 +1960,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -1861,6 +1971,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -1871,6 +1982,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -1881,6 +1993,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -1891,6 +2004,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 Upload,
             >(
@@ -1899,6 +2013,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 GroupResponse,
             >(
@@ -1909,6 +2024,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -1917,6 +2033,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -1925,6 +2042,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -1933,6 +2057,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectServiceAccountCreateResponse,
             >(
@@ -1941,6 +2066,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -1949,6 +2075,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -1957,6 +2084,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "realtime")]
             super::check::<
                 RealtimeSessionCreateResponse,
             >(
@@ -1967,6 +2095,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "realtime"))]
             super::check::<
                 RealtimeTranscriptionSessionCreateResponse,
             >(
@@ -1977,6 +2106,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "realtime")]
             super::check::<
                 RealtimeTranslationClientSecretCreateResponse,
             >(
@@ -1985,6 +2115,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -1993,6 +2130,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -2001,6 +2139,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -2009,6 +2148,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2017,6 +2157,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2025,6 +2166,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2035,6 +2177,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2045,6 +2188,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "completions")]
             super::check::<
                 CreateCompletionResponse,
             >(
@@ -2053,6 +2197,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2061,6 +2206,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItemList,
             >(
@@ -2069,6 +2215,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -2079,6 +2226,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 ListFineTuningCheckpointPermissionResponse,
             >(
@@ -2087,6 +2235,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2097,6 +2246,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2107,6 +2257,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -2117,6 +2268,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImagesResponse,
             >(
@@ -2125,6 +2277,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageGenStreamEvent,
             >(
@@ -2135,6 +2288,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageGenStreamEvent,
             >(
@@ -2145,6 +2299,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageEditStreamEvent,
             >(
@@ -2155,6 +2310,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImageEditStreamEvent,
             >(
@@ -2165,6 +2321,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "images")]
             super::check::<
                 ImagesResponse,
             >(
@@ -2173,6 +2330,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -2183,6 +2341,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationResponse,
             >(
@@ -2193,6 +2352,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "moderations")]
             super::check::<
                 CreateModerationResponse,
             >(
@@ -2201,6 +2361,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2211,6 +2372,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2221,6 +2383,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2231,6 +2394,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2241,6 +2405,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2251,6 +2416,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2261,6 +2427,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2271,6 +2438,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2281,6 +2449,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2291,6 +2460,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2301,6 +2471,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2311,6 +2482,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2321,6 +2493,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2331,6 +2504,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "responses")]
             super::check::<
                 ResponseStreamEvent,
             >(
@@ -2341,6 +2515,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2351,6 +2526,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -2361,6 +2537,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -2371,6 +2548,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -2379,6 +2557,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -2387,6 +2566,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -2397,6 +2577,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2405,6 +2586,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2413,6 +2595,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2421,6 +2604,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2429,6 +2613,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2437,6 +2622,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2445,6 +2631,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2453,6 +2640,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2461,6 +2649,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2469,6 +2658,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2477,6 +2667,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2485,6 +2676,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2493,6 +2685,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2501,6 +2694,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2509,6 +2703,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2517,6 +2712,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2525,6 +2721,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2533,6 +2730,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2541,6 +2739,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2549,6 +2748,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2557,6 +2757,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2565,6 +2766,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2573,6 +2775,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2581,6 +2784,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2589,6 +2793,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2597,6 +2802,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2605,6 +2811,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2613,6 +2820,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2623,6 +2831,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2631,6 +2840,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2639,6 +2849,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2647,6 +2858,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2655,6 +2867,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2663,6 +2876,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponseStreamEvent,
             >(
@@ -2671,6 +2885,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranscriptionResponse,
             >(
@@ -2679,6 +2894,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "audio")]
             super::check::<
                 CreateTranslationResponse,
             >(
@@ -2687,6 +2903,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "uploads")]
             super::check::<
                 Upload,
             >(
@@ -2695,6 +2912,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -2705,6 +2923,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreFileObject,
             >(
@@ -2713,6 +2932,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "videos"))]
             super::check::<
                 VideoResource,
             >(
@@ -2723,6 +2943,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupDeletedResource,
             >(
@@ -2731,6 +2952,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 InviteDeleteResponse,
             >(
@@ -2739,6 +2961,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationSpendAlertDeletedResource,
             >(
@@ -2747,6 +2970,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectApiKeyDeleteResponse,
             >(
@@ -2755,6 +2979,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissionsDeleteResponse,
             >(
@@ -2763,6 +2988,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 RoleDeletedResource,
             >(
@@ -2771,6 +2997,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectServiceAccountDeleteResponse,
             >(
@@ -2779,6 +3006,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectSpendAlertDeletedResource,
             >(
@@ -2787,6 +3015,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectUserDeleteResponse,
             >(
@@ -2795,6 +3024,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 RoleDeletedResource,
             >(
@@ -2803,6 +3033,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UserDeleteResponse,
             >(
@@ -2811,6 +3042,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "assistants")]
             super::check::<
                 DeleteAssistantResponse,
             >(
@@ -2819,6 +3051,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 DeleteCertificateResponse,
             >(
@@ -2827,6 +3060,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "chat")]
             super::check::<
                 ChatCompletionDeleted,
             >(
@@ -2835,6 +3069,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "conversations", feature = "other-types"))]
             super::check::<
                 DeletedConversationResource,
             >(
@@ -2843,6 +3078,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2851,6 +3087,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "evals")]
             super::check::<
                 DeleteEvalResponse,
             >(
@@ -2859,6 +3096,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "evals")]
             super::check::<
                 DeleteEvalRunResponse,
             >(
@@ -2867,6 +3105,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "files")]
             super::check::<
                 DeleteFileResponse,
             >(
@@ -2875,6 +3114,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 DeleteFineTuningCheckpointPermissionResponse,
             >(
@@ -2883,6 +3123,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "threads")]
             super::check::<
                 DeleteMessageResponse,
             >(
@@ -2891,6 +3132,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "models")]
             super::check::<
                 DeleteModelResponse,
             >(
@@ -2899,6 +3141,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "threads")]
             super::check::<
                 DeleteThreadResponse,
             >(
@@ -2907,6 +3150,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -2915,6 +3159,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -2923,6 +3168,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -2933,6 +3179,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ChatCompletionMessageList,
             >(
@@ -2943,6 +3190,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -2951,6 +3199,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItem,
             >(
@@ -2959,6 +3208,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRun,
             >(
@@ -2969,6 +3219,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "evals", feature = "other-types"))]
             super::check::<
                 EvalRunOutputItem,
             >(
@@ -2979,6 +3230,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalRunOutputItemList,
             >(
@@ -2989,6 +3241,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalRunList,
             >(
@@ -2999,6 +3252,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -3009,6 +3263,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "responses"))]
             super::check::<
                 Response,
             >(
@@ -3019,6 +3274,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -3029,6 +3285,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunStepObject,
             >(
@@ -3039,6 +3296,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -3047,6 +3305,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -3057,6 +3316,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreFileObject,
             >(
@@ -3067,6 +3327,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Invite,
             >(
@@ -3075,6 +3336,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3085,6 +3347,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 UserListResource,
             >(
@@ -3093,6 +3356,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 GroupListResource,
             >(
@@ -3103,6 +3367,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 InviteListResponse,
             >(
@@ -3113,6 +3378,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 OrganizationSpendAlertListResource,
             >(
@@ -3121,6 +3387,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectApiKeyListResponse,
             >(
@@ -3129,6 +3396,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3139,6 +3407,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectGroupListResource,
             >(
@@ -3149,6 +3418,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectRateLimitListResponse,
             >(
@@ -3157,6 +3427,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 PublicRoleListResource,
             >(
@@ -3165,6 +3436,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectServiceAccountListResponse,
             >(
@@ -3173,6 +3445,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectSpendAlertListResource,
             >(
@@ -3181,6 +3454,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3191,6 +3465,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectUserListResponse,
             >(
@@ -3199,6 +3474,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ProjectListResponse,
             >(
@@ -3207,6 +3483,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 PublicRoleListResource,
             >(
@@ -3215,6 +3492,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 RoleListResource,
             >(
@@ -3225,6 +3503,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 UserListResponse,
             >(
@@ -3233,6 +3512,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListAssistantsResponse,
             >(
@@ -3241,6 +3521,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ChatCompletionList,
             >(
@@ -3251,6 +3532,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationItemList,
             >(
@@ -3259,6 +3541,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 EvalList,
             >(
@@ -3269,6 +3552,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoreFilesResponse,
             >(
@@ -3279,6 +3563,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListFineTuningJobEventsResponse,
             >(
@@ -3289,6 +3574,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListFineTuningJobCheckpointsResponse,
             >(
@@ -3297,6 +3583,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ResponseItemList,
             >(
@@ -3305,6 +3592,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListMessagesResponse,
             >(
@@ -3315,6 +3603,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListRunStepsResponse,
             >(
@@ -3325,6 +3614,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListRunsResponse,
             >(
@@ -3335,6 +3625,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoreFilesResponse,
             >(
@@ -3345,6 +3636,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "other-types")]
             super::check::<
                 ListVectorStoresResponse,
             >(
@@ -3355,6 +3647,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -3363,6 +3656,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 User,
             >(
@@ -3371,6 +3671,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "assistants", feature = "other-types"))]
             super::check::<
                 AssistantObject,
             >(
@@ -3379,6 +3680,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -3387,6 +3689,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 MessageObject,
             >(
@@ -3397,6 +3700,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -3407,6 +3711,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 ThreadObject,
             >(
@@ -3415,6 +3720,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "vector_stores"))]
             super::check::<
                 VectorStoreObject,
             >(
@@ -3425,6 +3731,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3435,6 +3742,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupUserDeletedResource,
             >(
@@ -3443,6 +3751,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectGroupDeletedResource,
             >(
@@ -3451,6 +3760,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3461,6 +3771,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 GroupResponse,
             >(
@@ -3469,6 +3780,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3477,6 +3795,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupMemberUser,
             >(
@@ -3485,6 +3804,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Invite,
             >(
@@ -3495,6 +3815,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationDataRetention,
             >(
@@ -3503,6 +3824,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -3511,6 +3833,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 Project,
             >(
@@ -3519,6 +3842,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectApiKey,
             >(
@@ -3527,6 +3851,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectDataRetention,
             >(
@@ -3535,6 +3860,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectGroup,
             >(
@@ -3543,6 +3869,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3551,6 +3884,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectHostedToolPermissions,
             >(
@@ -3559,6 +3893,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissions,
             >(
@@ -3567,6 +3902,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3575,6 +3917,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectServiceAccount,
             >(
@@ -3583,6 +3926,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -3591,6 +3935,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectUser,
             >(
@@ -3599,6 +3944,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3607,6 +3959,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3615,6 +3974,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 User,
             >(
@@ -3623,6 +3989,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 AssignedRoleDetails,
             >(
@@ -3631,6 +4004,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "fine_tuning", feature = "other-types"))]
             super::check::<
                 FineTuningJob,
             >(
@@ -3641,6 +4015,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "models")]
             super::check::<
                 Model,
             >(
@@ -3649,6 +4024,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 RunGraderResponse,
             >(
@@ -3659,6 +4035,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "vector_stores")]
             super::check::<
                 VectorStoreSearchResultsPage,
             >(
@@ -3669,6 +4046,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "other-types", feature = "threads"))]
             super::check::<
                 RunObject,
             >(
@@ -3679,6 +4057,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3687,6 +4066,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3695,6 +4075,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3703,6 +4084,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "projects"))]
             super::check::<
                 DeletedRoleAssignmentResource,
             >(
@@ -3711,6 +4093,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 GroupResourceWithSuccess,
             >(
@@ -3719,6 +4102,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 OrganizationDataRetention,
             >(
@@ -3727,6 +4111,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 OrganizationSpendAlert,
             >(
@@ -3735,6 +4120,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectDataRetention,
             >(
@@ -3743,6 +4129,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectHostedToolPermissions,
             >(
@@ -3751,6 +4138,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 ProjectModelPermissions,
             >(
@@ -3759,6 +4147,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectRateLimit,
             >(
@@ -3767,6 +4156,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3775,6 +4171,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectServiceAccount,
             >(
@@ -3783,6 +4180,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "organization", feature = "other-types"))]
             super::check::<
                 ProjectSpendAlert,
             >(
@@ -3791,6 +4189,13 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(
+                any(
+                    feature = "organization",
+                    feature = "other-types",
+                    feature = "projects"
+                )
+            )]
             super::check::<
                 Role,
             >(
@@ -3799,6 +4204,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(any(feature = "chat", feature = "other-types"))]
             super::check::<
                 CreateChatCompletionResponse,
             >(
@@ -3809,6 +4215,7 @@ mod spec_examples {
                 ),
                 outcome,
             );
+            #[cfg(feature = "conversations")]
             super::check::<
                 ConversationResource,
             >(
@@ -3817,6 +4224,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 Certificate,
             >(
@@ -3825,6 +4233,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3833,6 +4242,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3841,6 +4251,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3849,6 +4260,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3857,6 +4269,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3865,6 +4278,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3873,6 +4287,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3881,6 +4296,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3889,6 +4305,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3897,6 +4314,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3905,6 +4323,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "organization")]
             super::check::<
                 UsageResponse,
             >(
@@ -3913,6 +4332,7 @@ mod spec_examples {
                 ::std::option::Option::None,
                 outcome,
             );
+            #[cfg(feature = "fine_tuning")]
             super::check::<
                 ValidateGraderResponse,
             >(

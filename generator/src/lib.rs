@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod emit;
+pub mod features;
 pub mod ir;
 pub mod lower;
 pub mod names;

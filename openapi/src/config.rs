@@ -54,6 +54,14 @@ pub struct Config {
     /// why. The generated round-trip test expects exactly these to fail.
     #[serde(default)]
     pub known_bad_examples: BTreeMap<String, String>,
+    /// One Cargo feature per top-level resource group (`chat`, `files`, …), each compiling
+    /// only the types its operations reach; `full` (the default) enables them all.
+    #[serde(default = "default_true")]
+    pub resource_features: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Config {
@@ -113,6 +121,7 @@ impl Config {
             doc_link_base: None,
             response_examples_extension: None,
             known_bad_examples: BTreeMap::new(),
+            resource_features: true,
         }
     }
 }

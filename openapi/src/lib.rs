@@ -41,3 +41,9 @@ mod walk;
 pub use config::{Config, ConfigError};
 pub use load::{Document, LoadError, SpecVersion, Warning, load, load_str};
 pub use openapiv3;
+
+/// Parses YAML or JSON text into a JSON tree and nothing more (no `$ref`s, no model, no
+/// normalisation): the floor `cargo xtask bench` measures loading and generation against.
+pub fn parse_value(text: &str, file: &std::path::Path) -> Result<serde_json::Value, LoadError> {
+    parse::parse(text, file).map(|(value, _)| value)
+}

@@ -25,11 +25,17 @@ fn fixture_crates_compile() {
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-workspace"),
         "fixture-",
     );
+    // Each crate's resource features, each checked on its own below.
+    let mut features: Vec<(String, Vec<String>)> = Vec::new();
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let written = fixture.generate().and_then(|generated| {
+            let files = &generated.output.files;
+            if let Some(manifest) = files.get(Path::new("Cargo.toml")) {
+                features.push((fixture.crate_name(), resource_features(manifest)));
+            }
             workspace
-                .add(&fixture.crate_name(), &generated.output.files)
+                .add(&fixture.crate_name(), files)
                 .map_err(|e| format!("fixture {}: {e}", fixture.name))
         });
         if let Err(message) = written {
@@ -59,4 +65,37 @@ fn fixture_crates_compile() {
     } else {
         eprintln!("note: cargo clippy is not installed; only `cargo check` ran");
     }
+    // Every resource feature alone compiles without warnings: the gates are closed under
+    // what each type holds.
+    for (member, features) in &features {
+        for feature in features {
+            cargo.run(
+                &format!("check -p {member} --features {feature}"),
+                &[
+                    "rustc",
+                    "-p",
+                    member,
+                    "--lib",
+                    "--no-default-features",
+                    "--features",
+                    feature,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            );
+        }
+    }
+}
+
+/// The resource features a generated manifest lists under `full` (none when it has none).
+fn resource_features(manifest: &str) -> Vec<String> {
+    let Some(line) = manifest.lines().find(|l| l.starts_with("full = [")) else {
+        return Vec::new();
+    };
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }

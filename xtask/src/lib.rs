@@ -1,6 +1,8 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
-//! The only task is `codegen`: generate the client crate from the spec its configuration
+//! `bench` measures generation, code size, compile time and decode speed ([`bench`]).
+//!
+//! The main task is `codegen`: generate the client crate from the spec its configuration
 //! names and bring the output folder in line with it ([`codegen`]), or, with `--check`,
 //! only say whether the committed folder is what the generator produces now. The
 //! `generated_client_is_fresh` test runs the check in-process, so `cargo test` fails on a
@@ -9,6 +11,7 @@
 //! The library half exists so the snapshot tests (`generator-tests`) write fixture crates
 //! with the same [`sync`] rules the real client is written with.
 
+pub mod bench;
 pub mod codegen;
 pub mod report;
 pub mod sync;

@@ -15,6 +15,25 @@ use xtask::report::{self, Detail};
 enum Task {
     /// Generate the client crate and write it to the configuration's `out` folder.
     Codegen(CodegenArgs),
+    /// Measure generation, code size, client compile time and decode speed; print a table
+    /// and write it to `<target>/bench-report.md`.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// Runs of each generation measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Runs of each cold compile measurement (each takes minutes).
+    #[arg(long, default_value_t = 1)]
+    compile_runs: usize,
+    /// Leave out the cold compile measurements.
+    #[arg(long)]
+    skip_compile: bool,
+    /// Leave out the criterion decode benches.
+    #[arg(long)]
+    skip_decode: bool,
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +55,7 @@ struct CodegenArgs {
 fn main() -> ExitCode {
     let result = match Task::parse() {
         Task::Codegen(args) => run_codegen(args),
+        Task::Bench(args) => run_bench(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,6 +68,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
+    if args.runs == 0 || args.compile_runs == 0 {
+        anyhow::bail!("--runs and --compile-runs must be at least 1");
+    }
+    let options = xtask::bench::Options {
+        runs: args.runs,
+        compile_runs: args.compile_runs,
+        skip_compile: args.skip_compile,
+        skip_decode: args.skip_decode,
+    };
+    let markdown = xtask::bench::run(&options)?;
+    print!("{markdown}");
+    let path = xtask::bench::write_report(&markdown)?;
+    println!("\nwritten to {}", path.display());
+    Ok(())
 }
 
 fn run_codegen(args: CodegenArgs) -> anyhow::Result<()> {

@@ -5,9 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::Config;
+use crate::features::Features;
 use crate::lower::Model;
 
-pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
+/// Each check carries the `#[cfg]` of its type, so a build with some features tests those.
+pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> TokenStream {
     let krate = format_ident!("{}", config.crate_name.replace('-', "_"));
     let count = model.examples.len();
     let checks = model.examples.iter().map(|example| {
@@ -23,7 +25,8 @@ pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
             Some(reason) => quote!(::std::option::Option::Some(#reason)),
             None => quote!(::std::option::Option::None),
         };
-        quote!(super::check::<#ty>(#label, #json, #known_bad, outcome);)
+        let cfg = super::types::cfg(&features.of_ref(&example.ty));
+        quote!(#cfg super::check::<#ty>(#label, #json, #known_bad, outcome);)
     });
     quote! {
         //! Every `example` the spec gives for a component schema or one of its properties,
@@ -33,8 +36,9 @@ pub fn schema_examples(model: &Model, config: &Config) -> TokenStream {
         //! so the list stays true.
 
         // Formatted by prettyplease at generation; rustfmt need not walk it.
+        // With only some resource features on, a helper may go unused.
         #[rustfmt::skip]
-        #[allow(deprecated)]
+        #[allow(deprecated, dead_code)]
         mod spec_examples {
 
         #[derive(Default)]

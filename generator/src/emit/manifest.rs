@@ -1,9 +1,11 @@
 //! The generated crate's `Cargo.toml`: its package, plus the runtime's dependencies and
-//! features copied from `templates/Cargo.toml` (one list, kept in one place).
+//! features copied from `templates/Cargo.toml` (one list, kept in one place), plus one
+//! feature per top-level resource group ([`Features`]).
 
 use crate::Config;
+use crate::features::{FULL_FEATURE, Features, UNREACHED_FEATURE};
 
-pub fn cargo_toml(config: &Config, header: &str) -> String {
+pub fn cargo_toml(config: &Config, features: &Features, header: &str) -> String {
     let runtime: toml::Table = super::RUNTIME_MANIFEST.parse().unwrap_or_default();
     let mut package = toml::Table::new();
     package.insert("name".into(), config.crate_name.clone().into());
@@ -21,6 +23,46 @@ pub fn cargo_toml(config: &Config, header: &str) -> String {
             manifest.insert(section.into(), table.clone());
         }
     }
+    let mut note = String::new();
+    if !features.names.is_empty() {
+        add_resource_features(&mut manifest, features);
+        note = resource_features_note(features);
+    }
     let body = toml::to_string(&manifest).unwrap_or_default();
-    format!("{}{body}", header.replace("//", "#"))
+    format!("{}{note}{body}", header.replace("//", "#"))
+}
+
+/// `full` (on by default) plus one empty feature per group.
+fn add_resource_features(manifest: &mut toml::Table, features: &Features) {
+    let table = manifest
+        .entry("features")
+        .or_insert_with(|| toml::Table::new().into());
+    let Some(table) = table.as_table_mut() else {
+        return;
+    };
+    let default = table
+        .entry("default")
+        .or_insert_with(|| toml::value::Array::new().into());
+    if let Some(default) = default.as_array_mut() {
+        default.push(FULL_FEATURE.into());
+    }
+    let all: toml::value::Array = features.names.iter().map(|n| n.clone().into()).collect();
+    table.insert(FULL_FEATURE.into(), all.into());
+    for name in &features.names {
+        table.insert(name.clone(), toml::value::Array::new().into());
+    }
+}
+
+fn resource_features_note(features: &Features) -> String {
+    let unreached = if features.names.iter().any(|n| n == UNREACHED_FEATURE) {
+        format!("# `{UNREACHED_FEATURE}`: the types no operation uses (e.g. webhook payloads).\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "#\n# Features: one per top-level resource group (`client.<group>()`), each compiling\n\
+         # only the types its operations need; `{FULL_FEATURE}` (the default) enables them all.\n\
+         {unreached}\
+         # A build with one group: `default-features = false, features = [\"<group>\", \"rustls\"]`.\n"
+    )
 }

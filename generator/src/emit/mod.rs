@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 
 use crate::docs::DocStyle;
+use crate::features::Features;
 use crate::lower::Model;
 use crate::{Config, GenerateError};
 
@@ -24,10 +25,15 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
     };
     let client = client_ident(config)?;
     let header = header(config);
+    let features = if config.resource_features {
+        Features::compute(&model.types, &model.operations)
+    } else {
+        Features::none()
+    };
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
-        manifest::cargo_toml(config, &header),
+        manifest::cargo_toml(config, &features, &header),
     );
     files.insert(
         PathBuf::from("src/lib.rs"),
@@ -41,7 +47,7 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
         PathBuf::from("src/types.rs"),
         format_file(
             "src/types.rs",
-            types::types_file(&model.types, &style),
+            types::types_file(&model.types, &features, &style),
             &header,
         )?,
     );
@@ -49,7 +55,7 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
         PathBuf::from("src/resources.rs"),
         format_file(
             "src/resources.rs",
-            resources::resources_file(&model.types, &model.operations, &client, &style),
+            resources::resources_file(&model.types, &model.operations, &client, &features, &style),
             &header,
         )?,
     );
@@ -65,7 +71,7 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
             PathBuf::from("tests/schema_examples.rs"),
             format_file(
                 "tests/schema_examples.rs",
-                examples::schema_examples(model, config),
+                examples::schema_examples(model, config, &features),
                 &header,
             )?,
         );

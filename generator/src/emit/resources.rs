@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::type_ref_in;
+use super::types::{cfg, type_ref_in};
 use crate::docs::{DocStyle, doc_lines};
+use crate::features::Features;
 use crate::ir::{
     BodyKind, Operation, ParamLocation, QueryStyle, ResponseKind, TypeKind, TypeRef, TypeSpace,
 };
@@ -36,10 +37,12 @@ struct Node<'m> {
     ops: Vec<&'m Operation>,
 }
 
+/// Each handle (and its accessor) carries the `#[cfg]` of its top-level resource's feature.
 pub fn resources_file(
     space: &TypeSpace,
     ops: &[Operation],
     client_name: &proc_macro2::Ident,
+    features: &Features,
     style: &DocStyle,
 ) -> TokenStream {
     let mut nodes: BTreeMap<Vec<String>, Node> = BTreeMap::new();
@@ -56,10 +59,18 @@ pub fn resources_file(
         nodes.entry(op.resource.clone()).or_default().ops.push(op);
     }
     let struct_names = struct_names(&nodes);
-    let items = nodes
-        .iter()
-        .map(|(path, node)| node_items(space, path, node, &struct_names, client_name, style));
-    let cursor_items = cursor_item_impls(space, ops);
+    let items = nodes.iter().map(|(path, node)| {
+        node_items(
+            space,
+            path,
+            node,
+            &struct_names,
+            client_name,
+            features,
+            style,
+        )
+    });
+    let cursor_items = cursor_item_impls(space, ops, features);
     quote! {
         //! Every operation of the API, as methods on resource handles that mirror the paths.
         #![allow(deprecated)]
@@ -88,6 +99,7 @@ fn node_items(
     node: &Node,
     struct_names: &BTreeMap<Vec<String>, String>,
     client_name: &proc_macro2::Ident,
+    features: &Features,
     style: &DocStyle,
 ) -> TokenStream {
     // The root is the client itself; a resource handle borrows it.
@@ -109,7 +121,9 @@ fn node_items(
         } else {
             format!(" The `{}` resource.", child_path.join("."))
         };
+        let cfg = cfg(&features.of_resource(&child_path));
         quote! {
+            #cfg
             #[doc = #doc]
             pub fn #method(&self) -> #ty<'_> {
                 #ty { client: #client }
@@ -145,12 +159,15 @@ fn node_items(
         " The `{}` resource: a handle borrowed from a [`crate::{client_name}`].",
         path.join(".")
     );
+    let cfg = cfg(&features.of_resource(path));
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
             client: &'a crate::runtime::Client,
         }
+        #cfg
         impl<'a> #name<'a> {
             #(#accessors)*
             #(#methods)*
@@ -463,7 +480,11 @@ fn method_docs(space: &TypeSpace, op: &Operation, stream: bool, style: &DocStyle
 }
 
 /// `CursorItem` for every page item type: its `id` when it has a required string one.
-fn cursor_item_impls(space: &TypeSpace, ops: &[Operation]) -> Vec<TokenStream> {
+fn cursor_item_impls(
+    space: &TypeSpace,
+    ops: &[Operation],
+    features: &Features,
+) -> Vec<TokenStream> {
     let mut seen = BTreeSet::new();
     for op in ops {
         if let ResponseKind::Page(TypeRef::Named(id)) = &op.response {
@@ -487,7 +508,9 @@ fn cursor_item_impls(space: &TypeSpace, ops: &[Operation]) -> Vec<TokenStream> {
                     }
                 }
             });
+            let cfg = cfg(&features.of_type(id));
             quote! {
+                #cfg
                 impl crate::runtime::CursorItem for crate::types::#name {
                     #body
                 }

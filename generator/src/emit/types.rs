@@ -4,13 +4,24 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::docs::{DocStyle, doc_lines};
-use crate::ir::{Docs, Field, Struct, Tagged, TypeDef, TypeKind, TypeRef, TypeSpace, Variant};
+use crate::features::{Features, Gate};
+use crate::ir::{
+    Docs, Field, Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+};
 
 /// Emits every type, sorted by name so the output does not depend on lowering order.
-pub fn types_file(space: &TypeSpace, style: &DocStyle) -> TokenStream {
-    let mut defs: Vec<&TypeDef> = space.types.iter().collect();
-    defs.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = defs.iter().map(|def| type_def(space, def, style));
+/// Each type and its impls carry the `#[cfg]` of the resource features that need it.
+pub fn types_file(space: &TypeSpace, features: &Features, style: &DocStyle) -> TokenStream {
+    let mut defs: Vec<(TypeId, &TypeDef)> = space
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, def)| (TypeId(i), def))
+        .collect();
+    defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let items = defs
+        .iter()
+        .map(|(id, def)| type_def(space, def, &cfg(&features.of_type(*id)), style));
     quote! {
         //! Every schema of the API as a Rust type.
         // Names and shapes come from the spec: variant names may share a suffix, unions
@@ -30,6 +41,18 @@ pub fn types_file(space: &TypeSpace, style: &DocStyle) -> TokenStream {
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+/// The `#[cfg(...)]` attribute of a gate (nothing when the item is always compiled).
+pub fn cfg(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => quote!(),
+        Gate::AnyOf(features) if features.len() == 1 => {
+            let feature = &features[0];
+            quote!(#[cfg(feature = #feature)])
+        }
+        Gate::AnyOf(features) => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
 }
 
 /// The Rust spelling of a type expression, with absolute paths so a schema named
@@ -119,15 +142,15 @@ fn doc_attrs(docs: &Docs, style: &DocStyle, fallback: Option<&str>) -> TokenStre
     quote!(#(#attrs)* #deprecated)
 }
 
-fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
+fn type_def(space: &TypeSpace, def: &TypeDef, cfg: &TokenStream, style: &DocStyle) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(&def.docs, style, None);
     match &def.kind {
         TypeKind::Alias(target) => {
             let target = type_ref(space, target);
-            quote! { #docs pub type #name = #target; }
+            quote! { #docs #cfg pub type #name = #target; }
         }
-        TypeKind::Struct(s) => struct_def(space, &name, &docs, s, style),
+        TypeKind::Struct(s) => struct_def(space, &name, &docs, cfg, s, style),
         TypeKind::StringEnum(values) => {
             let variants = values.iter().map(|v| {
                 let variant = ident(&v.variant);
@@ -144,6 +167,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
             });
             quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 #[non_exhaustive]
                 pub enum #name {
@@ -151,6 +175,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
                     /// A value this version of the client does not know, kept as received.
                     Other(::std::string::String),
                 }
+                #cfg
                 impl #name {
                     /// The value as sent on the wire.
                     pub fn as_str(&self) -> &str {
@@ -160,6 +185,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
                         }
                     }
                 }
+                #cfg
                 impl ::std::convert::From<&str> for #name {
                     fn from(value: &str) -> Self {
                         match value {
@@ -168,6 +194,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
                         }
                     }
                 }
+                #cfg
                 crate::runtime::model::string_enum_impls!(#name);
             }
         }
@@ -177,17 +204,19 @@ fn type_def(space: &TypeSpace, def: &TypeDef, style: &DocStyle) -> TokenStream {
             let doc = format!(" `{}`", literal.replace('`', "'"));
             quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
                 pub enum #name {
                     #[doc = #doc]
                     #[default]
                     #variant,
                 }
+                #cfg
                 crate::runtime::model::constant_impls!(#name, #literal);
             }
         }
-        TypeKind::Tagged(tagged) => tagged_def(space, &name, &docs, tagged, style),
-        TypeKind::Untagged(variants) => untagged_def(space, &name, &docs, variants, style),
+        TypeKind::Tagged(tagged) => tagged_def(space, &name, &docs, cfg, tagged, style),
+        TypeKind::Untagged(variants) => untagged_def(space, &name, &docs, cfg, variants, style),
     }
 }
 
@@ -224,6 +253,7 @@ fn struct_def(
     space: &TypeSpace,
     name: &Ident,
     docs: &TokenStream,
+    cfg: &TokenStream,
     s: &Struct,
     style: &DocStyle,
 ) -> TokenStream {
@@ -276,12 +306,14 @@ fn struct_def(
         .map(|f| setter(space, f));
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #cfg
         impl #name {
             #ctor
             #(#setters)*
@@ -383,6 +415,7 @@ fn tagged_def(
     space: &TypeSpace,
     name: &Ident,
     docs: &TokenStream,
+    cfg: &TokenStream,
     t: &Tagged,
     style: &DocStyle,
 ) -> TokenStream {
@@ -402,9 +435,10 @@ fn tagged_def(
     let tag = &t.tag;
     let arms = tag_arms(space, t);
     let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty)))
-        .map(|(variant, ty)| from_impl(space, name, variant, ty));
+        .map(|(variant, ty)| from_impl(space, name, cfg, variant, ty));
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
@@ -413,6 +447,7 @@ fn tagged_def(
             /// A variant this version of the client does not know, kept as received.
             Unknown(::serde_json::Value),
         }
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -466,6 +501,7 @@ fn untagged_def(
     space: &TypeSpace,
     name: &Ident,
     docs: &TokenStream,
+    cfg: &TokenStream,
     variants: &[Variant],
     style: &DocStyle,
 ) -> TokenStream {
@@ -483,10 +519,11 @@ fn untagged_def(
         }
     });
     let froms = unique_payloads(variants.iter().map(|v| (&v.name, &v.ty)))
-        .map(|(variant, ty)| from_impl(space, name, variant, ty));
+        .map(|(variant, ty)| from_impl(space, name, cfg, variant, ty));
     let from_str = variants.iter().find(|v| v.ty == TypeRef::String).map(|v| {
         let variant = ident(&v.name);
         quote! {
+            #cfg
             impl ::std::convert::From<&str> for #name {
                 fn from(value: &str) -> Self {
                     Self::#variant(value.to_owned())
@@ -496,6 +533,7 @@ fn untagged_def(
     });
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
         #[non_exhaustive]
@@ -523,7 +561,13 @@ fn unique_payloads<'v>(
     counted.into_iter()
 }
 
-fn from_impl(space: &TypeSpace, name: &Ident, variant: &str, ty: &TypeRef) -> TokenStream {
+fn from_impl(
+    space: &TypeSpace,
+    name: &Ident,
+    cfg: &TokenStream,
+    variant: &str,
+    ty: &TypeRef,
+) -> TokenStream {
     let variant = ident(variant);
     let (source, wrap) = match ty {
         TypeRef::Boxed(inner) => (
@@ -533,6 +577,7 @@ fn from_impl(space: &TypeSpace, name: &Ident, variant: &str, ty: &TypeRef) -> To
         _ => (type_ref(space, ty), quote!(value)),
     };
     quote! {
+        #cfg
         impl ::std::convert::From<#source> for #name {
             fn from(value: #source) -> Self {
                 Self::#variant(#wrap)
