@@ -407,19 +407,22 @@ impl DecodeError {
         String::from_utf8_lossy(&self.raw_body)
     }
 
-    #[doc(hidden)]
-    pub fn from_path_error(
-        err: serde_path_to_error::Error<serde_json::Error>,
-        raw_body: Bytes,
-        status: StatusCode,
-        request_id: Option<String>,
-    ) -> Self {
-        DecodeError {
-            path: err.path().to_string(),
-            message: err.into_inner().to_string(),
-            raw_body,
-            status,
-            request_id,
+    /// Decodes `bytes` as one JSON document of type `T`: at full speed, and only when that
+    /// fails, a second time through `serde_path_to_error` to name the field that failed
+    /// (tracking the path on every decode costs about a third of the decode time). The error
+    /// is `(path, message)`.
+    pub(crate) fn decode_located<T: serde::de::DeserializeOwned>(
+        bytes: &[u8],
+    ) -> std::result::Result<T, (String, String)> {
+        let plain = match serde_json::from_slice(bytes) {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(e) => Err((e.path().to_string(), e.into_inner().to_string())),
+            // The value itself decoded: what failed is after it (trailing characters).
+            Ok(_) => Err((".".to_owned(), plain.to_string())),
         }
     }
 }

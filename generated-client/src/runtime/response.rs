@@ -117,27 +117,16 @@ pub fn decode_json<T: DeserializeOwned>(
             .header(client.config().request_id_header)
             .map(str::to_owned)
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => match deserializer.end() {
-            Ok(()) => Ok(value),
-            Err(e) => Err(ErrorKind::Decode(DecodeError {
-                path: ".".to_owned(),
-                message: e.to_string(),
-                raw_body: bytes.clone(),
-                status: parts.status,
-                request_id: request_id(),
-            })
-            .into()),
-        },
-        Err(e) => Err(ErrorKind::Decode(DecodeError::from_path_error(
-            e,
-            bytes.clone(),
-            parts.status,
-            request_id(),
-        ))
-        .into()),
-    }
+    DecodeError::decode_located(&bytes).map_err(|(path, message)| {
+        ErrorKind::Decode(DecodeError {
+            path,
+            message,
+            raw_body: bytes.clone(),
+            status: parts.status,
+            request_id: request_id(),
+        })
+        .into()
+    })
 }
 
 /// A binary body read in full.

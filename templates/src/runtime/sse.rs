@@ -314,14 +314,14 @@ impl<T: DeserializeOwned> SseStream<T> {
         if let Some(value) = error_object {
             return Err(in_stream_error(event, Some(&value)));
         }
-        let mut deserializer = serde_json::Deserializer::from_str(&event.data);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            ErrorKind::Decode(DecodeError::from_path_error(
-                e,
-                Bytes::from(event.data.clone()),
-                reqwest::StatusCode::OK,
-                None,
-            ))
+        DecodeError::decode_located(event.data.as_bytes()).map_err(|(path, message)| {
+            ErrorKind::Decode(DecodeError {
+                path,
+                message,
+                raw_body: Bytes::from(event.data.clone()),
+                status: reqwest::StatusCode::OK,
+                request_id: None,
+            })
             .into()
         })
     }
