@@ -3,13 +3,13 @@
 //! Both clients get the same bytes and do the same work:
 //!
 //! - **Response**: `serde_json::from_slice` of one large chat completion into each crate's
-//!   `CreateChatCompletionResponse` (our runtime decodes a JSON body with
-//!   `serde_path_to_error` around `serde_json`, for error messages that name the field; the
-//!   bench uses the same call, so it pays what the client pays).
+//!   `CreateChatCompletionResponse` (our runtime decodes a JSON body with `serde_json` and,
+//!   only when that fails, again through `serde_path_to_error` to name the failing field; the
+//!   bench calls that same runtime function, so it pays what the client pays).
 //! - **Stream**: 10,000 chat completion chunks as a `text/event-stream` body, cut into
 //!   1,400-byte pieces (about one TCP segment each, so events straddle pieces). Ours goes
 //!   through the runtime's public [`SseStream`] (parser + `[DONE]` + in-stream error check
-//!   + `serde_path_to_error` decode), exactly what `create_stream` returns. async-openai's
+//!   + the runtime's decode), exactly what `create_stream` returns. async-openai's
 //!   side repeats what its `stream_mapped_raw_events` does per event:
 //!   `eventsource_stream::EventStream` for framing, stop at `[DONE]`, skip `keepalive`, then
 //!   `serde_json::from_str`. Its tokio task and channel hop are left out, which favours it.
@@ -207,12 +207,12 @@ pub fn stream_body() -> Vec<Bytes> {
 
 /// Ours: the body decoder the client uses for JSON responses.
 pub fn ours_completion(bytes: &[u8]) -> openai_client::types::CreateChatCompletionResponse {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).expect("our types decode the completion")
+    openai_client::runtime::error::DecodeError::decode_located(bytes)
+        .expect("our types decode the completion")
 }
 
-/// Ours without the runtime's `serde_path_to_error` wrapper: plain `serde_json::from_slice`
-/// into our types, to tell the cost of the types from the cost of the error paths.
+/// Ours through plain `serde_json::from_slice`, to tell the cost of the types from the
+/// runtime's (the runtime locates a failure with `serde_path_to_error` only after one).
 pub fn ours_completion_plain(bytes: &[u8]) -> openai_client::types::CreateChatCompletionResponse {
     serde_json::from_slice(bytes).expect("our types decode the completion")
 }

@@ -408,8 +408,9 @@ impl DecodeError {
     /// Decodes `bytes` as one JSON document of type `T`: at full speed, and only when that
     /// fails, a second time through `serde_path_to_error` to name the field that failed
     /// (tracking the path on every decode costs about a third of the decode time). The error
-    /// is `(path, message)`.
-    pub(crate) fn decode_located<T: serde::de::DeserializeOwned>(
+    /// is `(path, message)`. Public for the decode benchmark, which times exactly this.
+    #[doc(hidden)]
+    pub fn decode_located<T: serde::de::DeserializeOwned>(
         bytes: &[u8],
     ) -> std::result::Result<T, (String, String)> {
         let plain = match serde_json::from_slice(bytes) {
