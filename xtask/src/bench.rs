@@ -580,27 +580,19 @@ fn compile(root: &Path, work: &Path, options: &Options, report: &mut Report) -> 
         ));
     }
     let r = |a: Sample, b: Sample| ratio(a.wall.as_secs_f64(), b.wall.as_secs_f64());
-    report.line(format!(
-        "| **openai-client / async-openai (full)** | **{:.2}×** | **{:.2}×** | **{:.2}×** | **{:.2}×** | |",
-        r(full.build, theirs.build),
-        r(full.build_alone, theirs.build_alone),
-        r(full.check, theirs.check),
-        r(full.check_alone, theirs.check_alone),
-    ));
-    report.line(format!(
-        "| **`chat` / full openai-client** | **{:.2}×** | **{:.2}×** | **{:.2}×** | **{:.2}×** | |",
-        r(chat.build, full.build),
-        r(chat.build_alone, full.build_alone),
-        r(chat.check, full.check),
-        r(chat.check_alone, full.check_alone),
-    ));
-    report.line(format!(
-        "| **`chat` / async-openai `chat-completion`** | **{:.2}×** | **{:.2}×** | **{:.2}×** | **{:.2}×** | |",
-        r(chat.build, theirs_chat.build),
-        r(chat.build_alone, theirs_chat.build_alone),
-        r(chat.check, theirs_chat.check),
-        r(chat.check_alone, theirs_chat.check_alone),
-    ));
+    for (label, ours, base) in [
+        ("openai-client / async-openai (full)", full, theirs),
+        ("`chat` / full openai-client", chat, full),
+        ("`chat` / async-openai `chat-completion`", chat, theirs_chat),
+    ] {
+        report.line(format!(
+            "| **{label}** | **{:.2}×** | **{:.2}×** | **{:.2}×** | **{:.2}×** | |",
+            r(ours.build, base.build),
+            r(ours.build_alone, base.build_alone),
+            r(ours.check, base.check),
+            r(ours.check_alone, base.check_alone),
+        ));
+    }
     report.line("");
     report.line(format!(
         "async-openai {ASYNC_OPENAI}'s default features enable only its TLS backend and no API, \

@@ -30,9 +30,16 @@ pub fn encode_path_segment(segment: &str) -> String {
     if segment == "." || segment == ".." {
         return "%2E".repeat(segment.len());
     }
-    let mut out = String::with_capacity(segment.len());
-    for &byte in segment.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+    percent_encode(segment, |byte| {
+        byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    })
+}
+
+/// `text` with every byte that `keep` refuses written as `%XX`.
+fn percent_encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if keep(byte) {
             out.push(char::from(byte));
         } else {
             out.push('%');
@@ -175,17 +182,9 @@ pub fn cookie_text(name: &str, value: &Value) -> Option<String> {
 /// Cookie values may not hold spaces, quotes, `,` `;` or a backslash; those bytes (and non-ASCII)
 /// are percent-encoded, as servers commonly decode them.
 fn encode_cookie_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(hex_digit(byte >> 4));
-            out.push(hex_digit(byte & 0xF));
-        }
-    }
-    out
+    percent_encode(text, |byte| {
+        byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%')
+    })
 }
 
 fn deep_object(pairs: &mut Vec<(String, String)>, prefix: &str, value: &Value) {

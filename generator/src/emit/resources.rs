@@ -451,15 +451,16 @@ fn method_docs(space: &TypeSpace, op: &Operation, stream: bool, style: &DocStyle
         let documented: Vec<String> = op
             .errors
             .iter()
-            .map(|error| {
-                let ty = type_ref_in(space, &error.ty, &quote!(crate::types::))
-                    .to_string()
-                    .replace(' ', "");
-                match &error.ty {
-                    TypeRef::Named(id) => {
-                        format!("`{}` [`{}`]({ty})", error.status, space.get(*id).name)
-                    }
-                    _ => format!("`{}` `{ty}`", error.status),
+            .map(|error| match &error.ty {
+                TypeRef::Named(id) => {
+                    let name = &space.get(*id).name;
+                    format!("`{}` [`{name}`](crate::types::{name})", error.status)
+                }
+                ty => {
+                    let ty = type_ref_in(space, ty, &quote!(crate::types::))
+                        .to_string()
+                        .replace(' ', "");
+                    format!("`{}` `{ty}`", error.status)
                 }
             })
             .collect();

@@ -100,16 +100,10 @@ impl<'a> Lowering<'a> {
     }
 
     fn resolve_parameter(&self, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-        match p {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                match self.doc.api.components.as_ref()?.parameters.get(name)? {
-                    ReferenceOr::Item(p) => Some(p),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        }
+        let components = self.doc.api.components.as_ref();
+        resolve_component(p, "#/components/parameters/", |name| {
+            components?.parameters.get(name)
+        })
     }
 
     fn lower_operation(
@@ -381,16 +375,10 @@ impl<'a> Lowering<'a> {
         &self,
         response: &'a ReferenceOr<openapiv3::Response>,
     ) -> Option<&'a openapiv3::Response> {
-        match response {
-            ReferenceOr::Item(r) => Some(r),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/")?;
-                match self.doc.api.components.as_ref()?.responses.get(name)? {
-                    ReferenceOr::Item(r) => Some(r),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        }
+        let components = self.doc.api.components.as_ref();
+        resolve_component(response, "#/components/responses/", |name| {
+            components?.responses.get(name)
+        })
     }
 
     /// Error responses (4xx, 5xx, and `default` when a success code is given) whose body
@@ -809,6 +797,21 @@ fn dedupe_param_names(params: &mut [Param]) {
     }
 }
 
+/// An item, or the component a one-level `#/components/<kind>/<name>` reference names
+/// (`prefix` is `#/components/<kind>/`; `lookup` finds a name among them).
+fn resolve_component<'a, T>(
+    item: &'a ReferenceOr<T>,
+    prefix: &str,
+    lookup: impl FnOnce(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Option<&'a T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => match lookup(reference.strip_prefix(prefix)?)? {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        },
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
