@@ -257,6 +257,9 @@ fn struct_def(
     s: &Struct,
     style: &DocStyle,
 ) -> TokenStream {
+    // A flattened member is read from the keys the others leave: serde's derive does that
+    // (buffering the object); every other struct reads itself in one pass (`from_map`).
+    let derived = s.fields.iter().any(|f| f.flatten);
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let ty = field_type(space, f);
@@ -268,17 +271,18 @@ fn struct_def(
             let json = &f.json_name;
             quote!(rename = #json,)
         });
-        let serde = match (f.required, f.nullable) {
-            (true, _) => quote!(),
-            (false, false) => quote!(
+        let serde = match (f.required, f.nullable, derived) {
+            (true, _, _) => quote!(),
+            (false, false, true) => quote!(
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
             ),
-            (false, true) => quote! {
+            (false, true, true) => quote! {
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
                 deserialize_with = "crate::runtime::model::nullable",
             },
+            (false, _, false) => quote!(skip_serializing_if = "::std::option::Option::is_none",),
         };
         let attr =
             (!serde.is_empty() || rename.is_some()).then(|| quote!(#[serde(#rename #serde)]));
@@ -298,6 +302,11 @@ fn struct_def(
         .filter(|f| f.required && !is_constant(space, f))
         .collect();
     let derive_default = params.is_empty().then(|| quote!(Default,));
+    let (derive_deserialize, deserialize) = if derived {
+        (quote!(::serde::Deserialize), quote!())
+    } else {
+        (quote!(), from_map(name, cfg, s))
+    };
     let ctor = constructor(space, s, &params);
     let setters = s
         .fields
@@ -307,7 +316,7 @@ fn struct_def(
     quote! {
         #docs
         #cfg
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, #derive_deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -318,6 +327,97 @@ fn struct_def(
             #ctor
             #(#setters)*
         }
+        #deserialize
+    }
+}
+
+/// A struct's `Deserialize`: one pass over the object's keys into a local per field, then
+/// the struct. The three states of a field follow from how each local is read: a plain
+/// `Option` field takes the `Option` the value decodes to (absent and `null` are `None`),
+/// an optional nullable one wraps it once more (present `null` is `Some(None)`), and a
+/// required one must have been seen.
+fn from_map(name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
+    // The map and key locals must not share a name with a field's local.
+    let free = |base: &str| {
+        let mut candidate = base.to_string();
+        while s.fields.iter().any(|f| f.name == candidate) {
+            candidate.push('_');
+        }
+        ident(&candidate)
+    };
+    let map = free("map");
+    let key = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(_)
+    } else {
+        let key = free("key");
+        quote!(#key)
+    };
+    let some = quote!(::std::option::Option::Some);
+    let locals = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        quote!(let mut #field = ::std::option::Option::None;)
+    });
+    let arms = s.fields.iter().map(|f| {
+        let (field, json) = (ident(&f.name), &f.json_name);
+        let read = quote!(#map.next_value()?);
+        let store = match (f.required, f.nullable) {
+            (true, true) | (false, false) => read,
+            (true, false) | (false, true) => quote!(#some(#read)),
+        };
+        quote!(#json => #field = #store,)
+    });
+    let unknown = if s.additional.is_some() {
+        quote! {
+            let value = #map.next_value()?;
+            additional_properties.insert(#key.into_string(), value);
+        }
+    } else {
+        quote!(crate::runtime::model::skip_value(&mut #map)?;)
+    };
+    let dispatch = if s.fields.is_empty() {
+        unknown
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#arms)*
+                _ => { #unknown }
+            }
+        }
+    };
+    let additional_local = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(let mut additional_properties = ::std::collections::BTreeMap::new();));
+    let inits = s.fields.iter().map(|f| {
+        let (field, json) = (ident(&f.name), &f.json_name);
+        if f.required && !f.nullable {
+            quote!(#field: crate::runtime::model::required(#field, #json)?,)
+        } else {
+            quote!(#field,)
+        }
+    });
+    let additional_init = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties,));
+    let expecting = format!("struct {name}");
+    quote! {
+        #cfg
+        impl crate::runtime::model::FromMap for #name {
+            const EXPECTING: &'static str = #expecting;
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                mut #map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                #(#locals)*
+                #additional_local
+                while let #some(#key) = #map.next_key::<crate::runtime::model::Key<'de>>()? {
+                    #dispatch
+                }
+                ::std::result::Result::Ok(Self { #(#inits)* #additional_init })
+            }
+        }
+        #cfg
+        crate::runtime::model::object_deserialize!(#name);
     }
 }
 
