@@ -51,8 +51,9 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
         pieces.push(Piece::Examples);
     }
     pieces.push(Piece::Lib);
+    // At least one run: a crate without types still has the (empty) module.
     pieces.extend(
-        (0..types.len())
+        (0..types.len().max(1))
             .step_by(TYPES_PER_JOB)
             .map(|start| Piece::Types(start..types.len().min(start + TYPES_PER_JOB))),
     );
