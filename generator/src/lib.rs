@@ -9,6 +9,7 @@ pub mod features;
 pub mod ir;
 pub mod lower;
 pub mod names;
+mod parallel;
 pub mod review;
 
 use std::collections::BTreeMap;
@@ -96,8 +97,13 @@ pub fn generate(doc: &openapi::Document, config: &Config) -> Result<Output, Gene
             message: w.message.clone(),
         }));
     model.report.warnings.sort();
-    let mut files = emit::emit(&model, config)?;
-    review::add_files(&mut files, doc, &model, config);
+    // The review files need only the model: they are written while the code is emitted.
+    let (files, review) = parallel::join(
+        || emit::emit(&model, config),
+        || review::files(doc, &model, config),
+    );
+    let mut files = files?;
+    files.extend(review);
     Ok(Output {
         files,
         report: model.report,

@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Emission allocates and frees millions of small token trees and syntax nodes: mimalloc
+/// takes about a quarter off the generator's CPU time on the OpenAI spec (glibc's malloc
+/// and free were ~30% of it). Only the binary: the library leaves the choice to its users.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generates a Rust client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 ///
 /// Exit codes: 0 success (warnings are printed), 1 invalid input, 2 usage error.

@@ -332,8 +332,11 @@ fn line_of(text: &str, file: &Path, pointer: &str) -> Option<usize> {
 /// smallest schema that fails on its own (serde stops at the outermost untagged value, which
 /// is often a whole component) and the message.
 fn read<T: DeserializeOwned>(value: &Value, at: &str, root: &Value) -> Result<T, (String, String)> {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        serde_path_to_error::deserialize::<_, T>(value)
+    // Tracking the path slows every read; it is only needed to place a failure, so a read
+    // that fails is repeated with it (the same input fails the same way).
+    let result = catch_unwind(AssertUnwindSafe(|| match T::deserialize(value) {
+        Ok(v) => Ok(v),
+        Err(_) => serde_path_to_error::deserialize::<_, T>(value),
     }));
     let err = match result {
         Ok(Ok(v)) => return Ok(v),

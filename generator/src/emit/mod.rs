@@ -18,46 +18,78 @@ use crate::{Config, GenerateError};
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
+/// Types per formatting job: small enough to share the work evenly between cores and to keep
+/// only a little syntax alive at a time, large enough that each job's overhead is noise.
+const TYPES_PER_JOB: usize = 64;
+
+/// A piece of emitted code, formatted on its own (see [`format_tokens`]).
+enum Piece {
+    Resources,
+    Examples,
+    Lib,
+    /// A run of types (positions in [`types::sorted`] order); the first also opens the file.
+    Types(std::ops::Range<usize>),
+}
+
 /// Emits every file of the generated crate, keyed by path relative to its root.
 pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>, GenerateError> {
     let style = DocStyle {
         link_base: config.doc_link_base.clone(),
     };
-    let client = client_ident(config)?;
+    let client = client_name(config)?;
     let header = header(config);
     let features = if config.resource_features {
         Features::compute(&model.types, &model.operations)
     } else {
         Features::none()
     };
+    let types = types::sorted(&model.types);
+    // The longest single pieces first, so no core is left with a long tail.
+    let mut pieces = vec![Piece::Resources];
+    // With no examples there is nothing to test (and the helpers would be dead code).
+    if !model.examples.is_empty() {
+        pieces.push(Piece::Examples);
+    }
+    pieces.push(Piece::Lib);
+    // At least one run: a crate without types still has the (empty) module.
+    pieces.extend(
+        (0..types.len().max(1))
+            .step_by(TYPES_PER_JOB)
+            .map(|start| Piece::Types(start..types.len().min(start + TYPES_PER_JOB))),
+    );
+    // Formatting a run of items alone prints exactly what it prints inside the whole file
+    // (prettyplease ends every item with a line break), so the runs concatenate.
+    let formatted = crate::parallel::map(&pieces, |piece| {
+        let (file, tokens) = match piece {
+            Piece::Resources => (
+                "src/resources.rs",
+                resources::resources_file(
+                    &model.types,
+                    &model.operations,
+                    &ident(client),
+                    &features,
+                    &style,
+                ),
+            ),
+            Piece::Examples => (
+                "tests/schema_examples.rs",
+                examples::schema_examples(model, config, &features),
+            ),
+            Piece::Lib => ("src/lib.rs", lib_rs(model, config, &ident(client), &style)),
+            Piece::Types(run) => {
+                let attrs = (run.start == 0).then(types::file_attrs);
+                let items = types[run.clone()]
+                    .iter()
+                    .map(|id| types::type_items(&model.types, *id, &features, &style));
+                ("src/types.rs", quote::quote!(#attrs #(#items)*))
+            }
+        };
+        Ok::<_, GenerateError>((file, format_tokens(file, tokens)?))
+    });
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
         manifest::cargo_toml(config, &features, &header),
-    );
-    files.insert(
-        PathBuf::from("src/lib.rs"),
-        format_file(
-            "src/lib.rs",
-            lib_rs(model, config, &client, &style),
-            &header,
-        )?,
-    );
-    files.insert(
-        PathBuf::from("src/types.rs"),
-        format_file(
-            "src/types.rs",
-            types::types_file(&model.types, &features, &style),
-            &header,
-        )?,
-    );
-    files.insert(
-        PathBuf::from("src/resources.rs"),
-        format_file(
-            "src/resources.rs",
-            resources::resources_file(&model.types, &model.operations, &client, &features, &style),
-            &header,
-        )?,
     );
     for (name, contents) in RUNTIME_FILES {
         files.insert(
@@ -65,23 +97,25 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
             format!("{header}\n{contents}"),
         );
     }
-    // With no examples there is nothing to test (and the helpers would be dead code).
-    if !model.examples.is_empty() {
-        files.insert(
-            PathBuf::from("tests/schema_examples.rs"),
-            format_file(
-                "tests/schema_examples.rs",
-                examples::schema_examples(model, config, &features),
-                &header,
-            )?,
-        );
+    for result in formatted {
+        let (file, text) = result?;
+        files
+            .entry(PathBuf::from(file))
+            .or_insert_with(|| header.clone())
+            .push_str(&text);
     }
     Ok(files)
 }
 
+/// The identifier `name` spells (`r#` makes a raw one), built by each job that needs it:
+/// tokens cannot cross threads.
+fn ident(name: &str) -> proc_macro2::Ident {
+    quote::format_ident!("{name}")
+}
+
 /// The configured client name, checked to be an identifier that names nothing else at the
 /// crate root.
-fn client_ident(config: &Config) -> Result<proc_macro2::Ident, GenerateError> {
+fn client_name(config: &Config) -> Result<&str, GenerateError> {
     const TAKEN: [&str; 9] = [
         "Call",
         "ClientBuilder",
@@ -95,7 +129,7 @@ fn client_ident(config: &Config) -> Result<proc_macro2::Ident, GenerateError> {
     ];
     let name = config.client_type();
     match syn::parse_str::<proc_macro2::Ident>(name) {
-        Ok(ident) if !TAKEN.contains(&name) => Ok(ident),
+        Ok(_) if !TAKEN.contains(&name) => Ok(name),
         _ => Err(GenerateError::Invalid {
             pointer: "client-name (configuration)".into(),
             message: format!(
@@ -215,10 +249,10 @@ fn client_config(model: &Model, config: &Config, client: &proc_macro2::Ident) ->
 
 /// Parses and pretty-prints emitted tokens; a parse failure is a generator bug, reported
 /// with the file it would have been.
-fn format_file(file: &str, tokens: TokenStream, header: &str) -> Result<String, GenerateError> {
+fn format_tokens(file: &str, tokens: TokenStream) -> Result<String, GenerateError> {
     let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| GenerateError::Emit {
         file: file.to_string(),
         message: e.to_string(),
     })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&syntax)))
+    Ok(prettyplease::unparse(&syntax))
 }

@@ -9,19 +9,16 @@ use crate::ir::{
     Docs, Field, Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
 };
 
-/// Emits every type, sorted by name so the output does not depend on lowering order.
-/// Each type and its impls carry the `#[cfg]` of the resource features that need it.
-pub fn types_file(space: &TypeSpace, features: &Features, style: &DocStyle) -> TokenStream {
-    let mut defs: Vec<(TypeId, &TypeDef)> = space
-        .types
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (TypeId(i), def))
-        .collect();
-    defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let items = defs
-        .iter()
-        .map(|(id, def)| type_def(space, def, &cfg(&features.of_type(*id)), style));
+/// Every type in emission order: sorted by name, so the output does not depend on lowering
+/// order.
+pub fn sorted(space: &TypeSpace) -> Vec<TypeId> {
+    let mut ids: Vec<TypeId> = (0..space.types.len()).map(TypeId).collect();
+    ids.sort_by(|a, b| space.get(*a).name.cmp(&space.get(*b).name));
+    ids
+}
+
+/// The inner attributes that open `src/types.rs`, before its first item.
+pub fn file_attrs() -> TokenStream {
     quote! {
         //! Every schema of the API as a Rust type.
         // Names and shapes come from the spec: variant names may share a suffix, unions
@@ -35,8 +32,17 @@ pub fn types_file(space: &TypeSpace, features: &Features, style: &DocStyle) -> T
             clippy::should_implement_trait,
             clippy::wrong_self_convention
         )]
-        #(#items)*
     }
+}
+
+/// One type and its impls, each carrying the `#[cfg]` of the resource features that need it.
+pub fn type_items(
+    space: &TypeSpace,
+    id: TypeId,
+    features: &Features,
+    style: &DocStyle,
+) -> TokenStream {
+    type_def(space, space.get(id), &cfg(&features.of_type(id)), style)
 }
 
 fn ident(name: &str) -> Ident {

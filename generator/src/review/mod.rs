@@ -9,7 +9,6 @@ pub mod report;
 pub mod stats;
 pub mod surface;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use changes::{Change, ChangeKind, Class, compare};
@@ -23,16 +22,13 @@ pub const API_FILE: &str = "api.md";
 /// The generation stats, beside it.
 pub const STATS_FILE: &str = ".stats.toml";
 
-/// Adds `api.md` and `.stats.toml` to a generated crate's files.
-pub fn add_files(
-    files: &mut BTreeMap<PathBuf, String>,
-    doc: &openapi::Document,
-    model: &Model,
-    config: &Config,
-) {
+/// `api.md` and `.stats.toml` of a generated crate, by path.
+pub fn files(doc: &openapi::Document, model: &Model, config: &Config) -> [(PathBuf, String); 2] {
     let surface = Surface::of(model, &config.crate_name);
-    files.insert(API_FILE.into(), listing::render(&surface));
-    files.insert(STATS_FILE.into(), stats::render(doc, model, &surface));
+    [
+        (API_FILE.into(), listing::render(&surface)),
+        (STATS_FILE.into(), stats::render(doc, model, &surface)),
+    ]
 }
 
 /// The surface of the crate `doc` would generate, without emitting any code.
