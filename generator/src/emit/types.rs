@@ -337,93 +337,25 @@ fn struct_def(
     }
 }
 
-/// A struct's `Deserialize`: one pass over the object's keys into a local per field, then
-/// the struct. The three states of a field follow from how each local is read: a plain
-/// `Option` field takes the `Option` the value decodes to (absent and `null` are `None`),
-/// an optional nullable one wraps it once more (present `null` is `Some(None)`), and a
-/// required one must have been seen.
+/// A struct's `Deserialize` (`runtime::model::object_impls!`): each field with how its three
+/// states are read (`required`, `option` for `Option<T>`, `nullable` for `Option<Option<T>>`).
 fn from_map(name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
-    // The map and key locals must not share a name with a field's local.
-    let free = |base: &str| {
-        let mut candidate = base.to_string();
-        while s.fields.iter().any(|f| f.name == candidate) {
-            candidate.push('_');
-        }
-        ident(&candidate)
-    };
-    let map = free("map");
-    let key = if s.fields.is_empty() && s.additional.is_none() {
-        quote!(_)
-    } else {
-        let key = free("key");
-        quote!(#key)
-    };
-    let some = quote!(::std::option::Option::Some);
-    let locals = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        quote!(let mut #field = ::std::option::Option::None;)
-    });
-    let arms = s.fields.iter().map(|f| {
+    let fields = s.fields.iter().map(|f| {
         let (field, json) = (ident(&f.name), &f.json_name);
-        let read = quote!(#map.next_value()?);
-        let store = match (f.required, f.nullable) {
-            (true, true) | (false, false) => read,
-            (true, false) | (false, true) => quote!(#some(#read)),
+        let kind = match (f.required, f.nullable) {
+            (true, false) => quote!(required),
+            (true, true) | (false, false) => quote!(option),
+            (false, true) => quote!(nullable),
         };
-        quote!(#json => #field = #store,)
+        quote!(#field: #kind #json,)
     });
-    let unknown = if s.additional.is_some() {
-        quote! {
-            let value = #map.next_value()?;
-            additional_properties.insert(#key.into_string(), value);
-        }
-    } else {
-        quote!(crate::runtime::model::skip_value(&mut #map)?;)
-    };
-    let dispatch = if s.fields.is_empty() {
-        unknown
-    } else {
-        quote! {
-            match #key.as_str() {
-                #(#arms)*
-                _ => { #unknown }
-            }
-        }
-    };
-    let additional_local = s
+    let additional = s
         .additional
         .as_ref()
-        .map(|_| quote!(let mut additional_properties = ::std::collections::BTreeMap::new();));
-    let inits = s.fields.iter().map(|f| {
-        let (field, json) = (ident(&f.name), &f.json_name);
-        if f.required && !f.nullable {
-            quote!(#field: crate::runtime::model::required(#field, #json)?,)
-        } else {
-            quote!(#field,)
-        }
-    });
-    let additional_init = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties,));
-    let expecting = format!("struct {name}");
+        .map(|_| quote!(, additional_properties));
     quote! {
         #cfg
-        impl crate::runtime::model::FromMap for #name {
-            const EXPECTING: &'static str = #expecting;
-            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                mut #map: A,
-            ) -> ::std::result::Result<Self, A::Error> {
-                #(#locals)*
-                #additional_local
-                while let #some(#key) = #map.next_key::<crate::runtime::model::Key<'de>>()? {
-                    #dispatch
-                }
-                ::std::result::Result::Ok(Self { #(#inits)* #additional_init })
-            }
-        }
-        #cfg
-        crate::runtime::model::object_deserialize!(#name);
+        crate::runtime::model::object_impls!(#name, { #(#fields)* } #additional);
     }
 }
 

@@ -47,11 +47,52 @@ impl<'de, T: FromMap> de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// `Deserialize` for a generated struct through its [`FromMap`] impl.
+/// A generated struct's `Deserialize`, as one pass over the object's keys into a local per
+/// field: `object_impls!(Name, { field: kind "json name", ... } [, additional_properties])`.
+/// The kind says how a field's three states are read: `required` (`T`, must be present),
+/// `option` (`Option<T>`: absent and `null` are `None`) and `nullable` (`Option<Option<T>>`:
+/// absent is `None`, `null` is `Some(None)`). With `additional_properties`, undeclared keys
+/// are kept in that map; otherwise they are skipped. The locals the expansion adds (`map`,
+/// `key`) are hygienic, so no field name can shadow them.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __object_deserialize {
-    ($name:ident) => {
+macro_rules! __object_impls {
+    (@read required $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
+    (@read option $map:ident) => { $map.next_value()? };
+    (@read nullable $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
+    (@take required $field:ident $json:literal) => {
+        $crate::runtime::model::required($field, $json)?
+    };
+    (@take option $field:ident $json:literal) => { $field };
+    (@take nullable $field:ident $json:literal) => { $field };
+    (@unknown $map:ident $key:ident) => { $crate::runtime::model::skip_value(&mut $map)? };
+    (@unknown $map:ident $key:ident $additional:ident) => {{
+        let value = $map.next_value()?;
+        $additional.insert($key.into_string(), value);
+    }};
+    ($name:ident, { $($field:ident: $kind:ident $json:literal),* $(,)? } $(, $additional:ident)? $(,)?) => {
+        impl $crate::runtime::model::FromMap for $name {
+            const EXPECTING: &'static str = ::std::concat!("struct ", ::std::stringify!($name));
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                $(let mut $additional = ::std::collections::BTreeMap::new();)?
+                while let ::std::option::Option::Some(key) =
+                    map.next_key::<$crate::runtime::model::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        $($json => $field = $crate::__object_impls!(@read $kind map),)*
+                        _ => $crate::__object_impls!(@unknown map key $($additional)?),
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::__object_impls!(@take $kind $field $json),)*
+                    $($additional,)?
+                })
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -61,7 +102,7 @@ macro_rules! __object_deserialize {
         }
     };
 }
-pub use crate::__object_deserialize as object_deserialize;
+pub use crate::__object_impls as object_impls;
 
 /// A key of a JSON object, borrowed from the input when it can be (no allocation for the
 /// common unescaped key read from a slice).
@@ -407,7 +448,7 @@ mod tests {
         assert_eq!(Role::User.to_string(), "user");
     }
 
-    /// The shape the generator gives a struct's `from_map` (see `emit/types.rs`).
+    /// A struct with every kind of field, read through `object_impls!`.
     #[derive(Debug, PartialEq)]
     struct Object {
         id: String,
@@ -417,37 +458,27 @@ mod tests {
         additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
     }
 
-    impl FromMap for Object {
-        const EXPECTING: &'static str = "struct Object";
-        fn from_map<'de, A: de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let mut id = None;
-            let mut both = None;
-            let mut optional = None;
-            let mut required_nullable = None;
-            let mut additional_properties = std::collections::BTreeMap::new();
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                match key.as_str() {
-                    "id" => id = Some(map.next_value()?),
-                    "both" => both = Some(map.next_value()?),
-                    "optional" => optional = map.next_value()?,
-                    "required_nullable" => required_nullable = map.next_value()?,
-                    _ => {
-                        let value = map.next_value()?;
-                        additional_properties.insert(key.into_string(), value);
-                    }
-                }
-            }
-            Ok(Self {
-                id: required(id, "id")?,
-                both,
-                optional,
-                required_nullable,
-                additional_properties,
-            })
-        }
+    crate::runtime::model::object_impls!(Object, {
+        id: required "id",
+        both: nullable "both",
+        optional: option "optional",
+        required_nullable: option "required_nullable",
+    }, additional_properties);
+
+    /// A field named like the expansion's own locals.
+    #[derive(Debug, PartialEq)]
+    struct Shadowing {
+        map: u32,
+        key: Option<u32>,
     }
 
-    crate::runtime::model::object_deserialize!(Object);
+    crate::runtime::model::object_impls!(Shadowing, { map: required "map", key: option "key" });
+
+    /// No declared fields: every key is skipped.
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    crate::runtime::model::object_impls!(Empty, {});
 
     #[test]
     fn from_map_reads_the_three_states_and_keeps_undeclared_keys() {
@@ -491,6 +522,20 @@ mod tests {
         let mut deserializer = serde_json::Deserializer::from_str(r#"{"id":"a","both":"x"}"#);
         let located = serde_path_to_error::deserialize::<_, Object>(&mut deserializer).unwrap_err();
         assert_eq!(located.path().to_string(), "both");
+    }
+
+    #[test]
+    fn from_map_locals_do_not_shadow_fields() {
+        let value: Shadowing = serde_json::from_str(r#"{"key":2,"map":1,"other":3}"#).unwrap();
+        assert_eq!(
+            value,
+            Shadowing {
+                map: 1,
+                key: Some(2)
+            }
+        );
+        let empty: Empty = serde_json::from_str(r#"{"a":{"b":[1]}}"#).unwrap();
+        assert_eq!(empty, Empty {});
     }
 
     #[test]
