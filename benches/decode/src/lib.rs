@@ -8,8 +8,8 @@
 //!   bench calls that same runtime function, so it pays what the client pays).
 //! - **Stream**: 10,000 chat completion chunks as a `text/event-stream` body, cut into
 //!   1,400-byte pieces (about one TCP segment each, so events straddle pieces). Ours goes
-//!   through the runtime's public [`SseStream`] (parser + `[DONE]` + in-stream error check
-//!   + the runtime's decode), exactly what `create_stream` returns. async-openai's
+//!   through the runtime's public [`SseStream`] (parser, `[DONE]`, in-stream error check
+//!   and the runtime's decode), exactly what `create_stream` returns. async-openai's
 //!   side repeats what its `stream_mapped_raw_events` does per event:
 //!   `eventsource_stream::EventStream` for framing, stop at `[DONE]`, skip `keepalive`, then
 //!   `serde_json::from_str`. Its tokio task and channel hop are left out, which favours it.
