@@ -113,8 +113,8 @@ pub enum TypeRef {
     Named(TypeId),
     String,
     Bool,
-    I32,
-    I64,
+    /// An integer of the width its `format` names (`i64` without one).
+    Int(IntType),
     F64,
     /// A file or other binary value (`format: binary`).
     Binary,
@@ -126,6 +126,49 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Indirection that breaks a cycle of direct containment.
     Boxed(Box<TypeRef>),
+}
+
+/// The Rust integer for each integer `format` of the OpenAPI Format Registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntType {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntType {
+    /// The type for `format` (`None` and unknown formats: `i64`, which every JSON integer
+    /// an API sends in practice fits).
+    pub fn of_format(format: Option<&str>) -> IntType {
+        match format {
+            Some("int8") => IntType::I8,
+            Some("int16") => IntType::I16,
+            Some("int32") => IntType::I32,
+            Some("uint8") => IntType::U8,
+            Some("uint16") => IntType::U16,
+            Some("uint32") => IntType::U32,
+            Some("uint64") => IntType::U64,
+            _ => IntType::I64,
+        }
+    }
+
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntType::I8 => "i8",
+            IntType::I16 => "i16",
+            IntType::I32 => "i32",
+            IntType::I64 => "i64",
+            IntType::U8 => "u8",
+            IntType::U16 => "u16",
+            IntType::U32 => "u32",
+            IntType::U64 => "u64",
+        }
+    }
 }
 
 /// One HTTP operation, as a method on a resource handle.

@@ -105,7 +105,9 @@ fn run(args: Args) -> Result<(), Failure> {
         let message = format!("--out {}: exists and is not a directory", out.display());
         return Err(Failure::Usage(message));
     }
-    let doc = openapi::load(&config.spec).map_err(|e| Failure::Input(e.to_string()))?;
+    let doc = config
+        .load_spec()
+        .map_err(|e| Failure::Input(e.to_string()))?;
     let output = generator::generate(&doc, &config).map_err(|e| Failure::Input(e.to_string()))?;
     for (path, contents) in &output.files {
         let target = out.join(path);

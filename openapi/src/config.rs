@@ -58,6 +58,23 @@ pub struct Config {
     /// only the types its operations reach; `full` (the default) enables them all.
     #[serde(default = "default_true")]
     pub resource_features: bool,
+    /// Corrections to the spec, applied before it is read (`[[overlay]]` tables): what the
+    /// API's owner knows and the spec does not say, e.g. that a list of integers holds bytes.
+    #[serde(default, rename = "overlay")]
+    pub overlays: Vec<Overlay>,
+}
+
+/// An update in the manner of the OpenAPI Overlay Specification, with a JSON pointer for its
+/// target: `update`'s keys are set on the mapping at `target`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// A JSON pointer into the spec, `#/components/schemas/Name/properties/field`.
+    pub target: String,
+    pub update: serde_json::Map<String, serde_json::Value>,
+    /// Why the spec needs it (for the reader of the configuration).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 fn default_true() -> bool {
@@ -65,6 +82,11 @@ fn default_true() -> bool {
 }
 
 impl Config {
+    /// Loads the spec with the configuration's overlays applied.
+    pub fn load_spec(&self) -> Result<crate::Document, crate::LoadError> {
+        crate::load_with(&self.spec, &self.overlays)
+    }
+
     /// The client type's name: `client-name`, or `Client`.
     pub fn client_type(&self) -> &str {
         self.client_name.as_deref().unwrap_or("Client")
@@ -121,6 +143,7 @@ impl Config {
             doc_link_base: None,
             response_examples_extension: None,
             known_bad_examples: BTreeMap::new(),
+            overlays: Vec::new(),
             resource_features: true,
         }
     }

@@ -38,8 +38,10 @@ mod refs;
 mod validate;
 mod walk;
 
-pub use config::{Config, ConfigError};
-pub use load::{Document, LoadError, SpecVersion, Warning, load, load_str};
+pub use config::{Config, ConfigError, Overlay};
+pub use load::{
+    Document, LoadError, SpecVersion, Warning, load, load_str, load_str_with, load_with,
+};
 pub use openapiv3;
 
 /// Parses YAML or JSON text into a JSON tree and nothing more (no `$ref`s, no model, no

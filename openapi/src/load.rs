@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::config::Overlay;
 use crate::lossless::{self, Loss};
 use crate::pointer::{Origins, Source, join};
 use crate::walk::{self, Kind};
@@ -121,13 +122,18 @@ fn at_line(line: &Option<usize>) -> String {
 /// Loads a YAML or JSON OpenAPI document from `path`. `$ref`s to other files are read
 /// relative to the file that contains them.
 pub fn load(path: &Path) -> Result<Document, LoadError> {
+    load_with(path, &[])
+}
+
+/// [`load`], with `overlays` applied to the document before it is read.
+pub fn load_with(path: &Path, overlays: &[Overlay]) -> Result<Document, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
         source,
     })?;
     let text =
         String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
-    load_str(&text, path)
+    load_str_with(&text, path, overlays)
 }
 
 /// Where the first byte that is not UTF-8 is.
@@ -151,6 +157,15 @@ fn not_utf8(file: &Path, bytes: &[u8], error: std::str::Utf8Error) -> LoadError 
 /// Loads a document from text; `source` names it in diagnostics, and `$ref`s to other files
 /// are read relative to its folder.
 pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
+    load_str_with(text, source, &[])
+}
+
+/// [`load_str`], with `overlays` applied to the document before it is read.
+pub fn load_str_with(
+    text: &str,
+    source: &Path,
+    overlays: &[Overlay],
+) -> Result<Document, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = source.to_path_buf();
     if text.trim().is_empty() {
@@ -173,6 +188,14 @@ pub fn load_str(text: &str, source: &Path) -> Result<Document, LoadError> {
                 message,
             });
         }
+    }
+    for overlay in overlays {
+        apply_overlay(&mut raw, overlay).map_err(|message| LoadError::Invalid {
+            file: file.clone(),
+            pointer: overlay.target.clone(),
+            line: None,
+            message,
+        })?;
     }
     let mut warnings = Vec::new();
     let version = detect_version(&mut raw, &here, &mut warnings)?;
@@ -527,4 +550,23 @@ fn kind_of(v: &Value) -> &'static str {
 fn is_within(ptr: &str, base: &str) -> bool {
     ptr.strip_prefix(base)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Merges an overlay's `update` into the object at its target (keys it sets replace the
+/// document's), as the OpenAPI Overlay Specification's update action does.
+fn apply_overlay(raw: &mut Value, overlay: &Overlay) -> Result<(), String> {
+    let pointer = overlay.target.strip_prefix('#').unwrap_or(&overlay.target);
+    let target = raw.pointer_mut(pointer).ok_or_else(|| {
+        "a configuration overlay targets this, but the document has nothing there".to_owned()
+    })?;
+    let Value::Object(object) = target else {
+        return Err(format!(
+            "a configuration overlay targets this, but it is {}, not a mapping",
+            kind_of(target)
+        ));
+    };
+    for (key, value) in &overlay.update {
+        object.insert(key.clone(), value.clone());
+    }
+    Ok(())
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 fn openai_spec_generates_identical_bytes_twice() {
     let config_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/configs/openai.toml");
     let config = openapi::Config::from_file(&config_path).expect("the OpenAI configuration loads");
-    let first_doc = openapi::load(&config.spec).expect("openai.yaml loads");
-    let second_doc = openapi::load(&config.spec).expect("openai.yaml loads");
+    let first_doc = config.load_spec().expect("openai.yaml loads");
+    let second_doc = config.load_spec().expect("openai.yaml loads");
     let first = generator::generate(&first_doc, &config).expect("generation succeeds");
     let second = generator::generate(&second_doc, &config).expect("generation succeeds");
     assert!(!first.files.is_empty());

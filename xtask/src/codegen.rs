@@ -40,7 +40,7 @@ pub fn generate(config_path: &Path, options: &Options) -> anyhow::Result<Generat
 
     let started = Instant::now();
     let spec = clean(&config.spec);
-    let doc = openapi::load(&spec)
+    let doc = openapi::load_with(&spec, &config.overlays)
         .with_context(|| format!("cannot load the spec named by {}", config_path.display()))?;
     let load_time = started.elapsed();
 

@@ -76,8 +76,10 @@ pub fn type_ref_in(space: &TypeSpace, ty: &TypeRef, prefix: &TokenStream) -> Tok
         }
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
+        TypeRef::Int(int) => {
+            let int = ident(int.rust_name());
+            quote!(#int)
+        }
         TypeRef::F64 => quote!(f64),
         TypeRef::Binary => quote!(crate::runtime::model::InputFile),
         TypeRef::Json => quote!(::serde_json::Value),
@@ -363,9 +365,7 @@ fn from_map(name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
 /// enums, a part for a union), keeping plain scalars plain for literal inference.
 fn param(space: &TypeSpace, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
     match ty {
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
-            (type_ref(space, ty), quote!(#value))
-        }
+        TypeRef::Bool | TypeRef::Int(_) | TypeRef::F64 => (type_ref(space, ty), quote!(#value)),
         TypeRef::Boxed(inner) => {
             let inner = type_ref(space, inner);
             (

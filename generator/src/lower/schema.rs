@@ -7,7 +7,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use super::view::{SchemaRef, View};
 use super::{Lowered, Lowering, Shape, ShapeOut, component_name, docs_of};
 use crate::ir::{
-    Docs, EnumValue, Field, Struct, Tagged, TaggedVariant, TypeKind, TypeRef, Variant,
+    Docs, EnumValue, Field, IntType, Struct, Tagged, TaggedVariant, TypeKind, TypeRef, Variant,
 };
 use crate::names;
 
@@ -135,7 +135,10 @@ impl<'a> Lowering<'a> {
             // Numeric and boolean enums keep their primitive type; values are documented.
             let all = |f: fn(&serde_json::Value) -> bool| view.enum_values.iter().all(f);
             let (ty, agrees) = if all(serde_json::Value::is_i64) && view.ty != Some("number") {
-                (TypeRef::I64, matches!(view.ty, None | Some("integer")))
+                (
+                    TypeRef::Int(IntType::I64),
+                    matches!(view.ty, None | Some("integer")),
+                )
             } else if all(serde_json::Value::is_number) {
                 (TypeRef::F64, matches!(view.ty, None | Some("number")))
             } else if all(serde_json::Value::is_boolean) {
@@ -165,10 +168,7 @@ impl<'a> Lowering<'a> {
                 Some("binary") => TypeRef::Binary,
                 _ => TypeRef::String,
             },
-            Some("integer") => match view.format.as_deref() {
-                Some("int32") => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
+            Some("integer") => TypeRef::Int(IntType::of_format(view.format.as_deref())),
             Some("number") => TypeRef::F64,
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
@@ -814,7 +814,7 @@ impl<'a> Lowering<'a> {
         };
         match ty {
             TypeRef::Bool => 0,
-            TypeRef::I32 | TypeRef::I64 => 1,
+            TypeRef::Int(_) => 1,
             TypeRef::F64 => 2,
             TypeRef::String | TypeRef::Binary => 4,
             TypeRef::Vec(item) => 10 + self.match_rank_within(item, depth).min(400) / 10,
