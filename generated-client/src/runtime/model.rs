@@ -163,6 +163,147 @@ pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
     value.get(tag).and_then(serde_json::Value::as_str)
 }
 
+/// How a generated tagged union reads itself. The tag may come anywhere in the object, so
+/// the keys before it are buffered; once it is read, a tag value that one struct variant owns
+/// is decoded in the same pass (the buffered keys replayed first), and anything else (an
+/// unknown tag, a tag shared by variants tried in turn, no tag) from the whole buffered
+/// object through `from_value`.
+pub trait TaggedUnion: Sized {
+    /// The property holding the tag.
+    const TAG: &'static str;
+    /// Whether `from_tag` reads this tag value.
+    fn streams(tag: &str) -> bool;
+    /// The variant for `tag` from `map`, which yields the whole object (tag included).
+    fn from_tag<'de, A: de::MapAccess<'de>>(tag: &str, map: A) -> Result<Self, A::Error>;
+    /// The union from the whole object.
+    fn from_value<E: de::Error>(value: serde_json::Value) -> Result<Self, E>;
+}
+
+/// Deserializes a [`TaggedUnion`]: the body of each generated tagged union's `Deserialize`.
+pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(TaggedVisitor(std::marker::PhantomData))
+}
+
+struct TaggedVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: TaggedUnion> de::Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut before = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let value: serde_json::Value = map.next_value()?;
+            let streamed = key.as_str() == T::TAG && value.as_str().is_some_and(T::streams);
+            before.push((key.into_string(), value));
+            if streamed {
+                let tag = before
+                    .last()
+                    .and_then(|(_, value)| value.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let replay = Replay {
+                    before: before.into_iter(),
+                    pending: None,
+                    rest: map,
+                };
+                return T::from_tag(&tag, replay);
+            }
+        }
+        T::from_value(serde_json::Value::Object(before.into_iter().collect()))
+    }
+
+    // Not an object: no tag to read, so the union decides from the value (`Unknown`).
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        T::from_value(v.into())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        T::from_value(serde_json::Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        T::from_value(serde_json::Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserialize_tagged(deserializer)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let value: serde_json::Value =
+            Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        T::from_value(value)
+    }
+}
+
+/// The keys read before a union's tag, then the rest of the object.
+struct Replay<A> {
+    before: std::vec::IntoIter<(String, serde_json::Value)>,
+    pending: Option<serde_json::Value>,
+    rest: A,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Replay<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.before.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                seed.deserialize(de::IntoDeserializer::<A::Error>::into_deserializer(key))
+                    .map(Some)
+            }
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(de::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
+}
+
+/// `Deserialize` for a generated tagged union through its [`TaggedUnion`] impl.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __tagged_deserialize {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::model::deserialize_tagged(deserializer)
+            }
+        }
+    };
+}
+pub use crate::__tagged_deserialize as tagged_deserialize;
+
 /// Decodes one variant of a tagged union from the already-buffered object.
 pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(
     value: serde_json::Value,
@@ -524,6 +665,76 @@ mod tests {
         let mut deserializer = serde_json::Deserializer::from_str(r#"{"id":"a","both":"x"}"#);
         let located = serde_path_to_error::deserialize::<_, Object>(&mut deserializer).unwrap_err();
         assert_eq!(located.path().to_string(), "both");
+    }
+
+    /// A tagged union as the generator writes one: `object` is read in one pass, `pair`
+    /// (a tag value two variants share) from the buffered object.
+    #[derive(Debug, PartialEq)]
+    enum Union {
+        Object(Object),
+        Pair(serde_json::Value),
+        Unknown(serde_json::Value),
+    }
+
+    impl TaggedUnion for Union {
+        const TAG: &'static str = "id";
+        fn streams(tag: &str) -> bool {
+            matches!(tag, "object")
+        }
+        fn from_tag<'de, A: de::MapAccess<'de>>(tag: &str, map: A) -> Result<Self, A::Error> {
+            Ok(match tag {
+                "object" => Self::Object(FromMap::from_map(map)?),
+                _ => {
+                    return Err(de::Error::custom(format!(
+                        "no variant is read by tag {tag}"
+                    )));
+                }
+            })
+        }
+        fn from_value<E: de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            Ok(match tag_of(&value, "id") {
+                Some("pair") => Self::Pair(variant_from_value(value)?),
+                _ => Self::Unknown(value),
+            })
+        }
+    }
+
+    crate::runtime::model::tagged_deserialize!(Union);
+
+    #[test]
+    fn tagged_union_reads_a_struct_variant_in_one_pass_wherever_the_tag_is() {
+        for text in [
+            r#"{"id":"object","both":null,"extra":1}"#,
+            r#"{"both":null,"extra":1,"id":"object"}"#,
+            r#"{"both":null,"id":"object","extra":1}"#,
+        ] {
+            let decoded: Union = serde_json::from_str(text).unwrap();
+            assert!(matches!(decoded, Union::Object(_)), "{text}: {decoded:?}");
+            if let Union::Object(object) = decoded {
+                assert_eq!((object.id.as_str(), object.both), ("object", Some(None)));
+                assert_eq!(object.additional_properties["extra"], serde_json::json!(1));
+            }
+        }
+        let pair: Union = serde_json::from_str(r#"{"x":[1],"id":"pair"}"#).unwrap();
+        assert_eq!(
+            pair,
+            Union::Pair(serde_json::json!({"x": [1], "id": "pair"}))
+        );
+        for text in [
+            r#"{"id":"new"}"#,
+            r#"{"x":1}"#,
+            r#"{"id":3}"#,
+            "[1,2]",
+            "\"s\"",
+            "null",
+        ] {
+            let unknown: Union = serde_json::from_str(text).unwrap();
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(unknown, Union::Unknown(value), "{text}");
+        }
+        // A replayed key's value that does not fit is still an error, not `Unknown`.
+        let error = serde_json::from_str::<Union>(r#"{"optional":"x","id":"object"}"#).unwrap_err();
+        assert!(error.to_string().contains("expected u32"), "{error}");
     }
 
     #[test]
