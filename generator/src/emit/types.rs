@@ -472,7 +472,6 @@ fn tagged_def(
     });
     let tag = &t.tag;
     let arms = tag_arms(space, t);
-    let streaming = streamed_variants(space, t);
     let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty)))
         .map(|(variant, ty)| from_impl(space, name, cfg, variant, ty));
     quote! {
@@ -487,82 +486,16 @@ fn tagged_def(
             Unknown(::serde_json::Value),
         }
         #cfg
-        impl crate::runtime::model::TaggedUnion for #name {
-            const TAG: &'static str = #tag;
-            #streaming
-            fn from_value<E: ::serde::de::Error>(value: ::serde_json::Value) -> ::std::result::Result<Self, E> {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(match crate::runtime::model::tag_of(&value, #tag) {
                     #(#arms)*
                     _ => Self::Unknown(value),
                 })
             }
         }
-        #cfg
-        crate::runtime::model::tagged_deserialize!(#name);
         #(#froms)*
-    }
-}
-
-/// `streams` and `from_tag`: the tag values one struct variant owns alone are decoded in the
-/// same pass as the object (the struct reads itself through `FromMap`); the rest go through
-/// `from_value`.
-fn streamed_variants(space: &TypeSpace, t: &Tagged) -> TokenStream {
-    let owners = |value: &String| {
-        t.variants
-            .iter()
-            .filter(|v| v.values.contains(value))
-            .count()
-    };
-    let mut patterns = Vec::new();
-    let mut arms = Vec::new();
-    for v in &t.variants {
-        let values: Vec<&String> = v.values.iter().filter(|value| owners(value) == 1).collect();
-        if let (false, Some(read)) = (values.is_empty(), read_in_one_pass(space, &v.ty)) {
-            let variant = ident(&v.name);
-            arms.push(quote!(#(#values)|* => Self::#variant(#read),));
-            patterns.extend(values);
-        }
-    }
-    let no_variant = quote! {
-        ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("no variant is read by tag {tag}")))
-    };
-    if arms.is_empty() {
-        return quote! {
-            fn streams(_tag: &str) -> bool {
-                false
-            }
-            fn from_tag<'de, A: ::serde::de::MapAccess<'de>>(tag: &str, _map: A) -> ::std::result::Result<Self, A::Error> {
-                #no_variant
-            }
-        };
-    }
-    quote! {
-        fn streams(tag: &str) -> bool {
-            ::std::matches!(tag, #(#patterns)|*)
-        }
-        fn from_tag<'de, A: ::serde::de::MapAccess<'de>>(tag: &str, map: A) -> ::std::result::Result<Self, A::Error> {
-            ::std::result::Result::Ok(match tag {
-                #(#arms)*
-                _ => return #no_variant,
-            })
-        }
-    }
-}
-
-/// How a variant of type `ty` reads itself from the object's `map` in one pass: only a
-/// struct deserialized through `object_impls!` (one without a flattened member) can.
-fn read_in_one_pass(space: &TypeSpace, ty: &TypeRef) -> Option<TokenStream> {
-    match ty {
-        TypeRef::Named(id) => match &space.get(*id).kind {
-            TypeKind::Struct(s) if !s.fields.iter().any(|f| f.flatten) => {
-                Some(quote!(crate::runtime::model::FromMap::from_map(map)?))
-            }
-            _ => None,
-        },
-        TypeRef::Boxed(inner) => {
-            read_in_one_pass(space, inner).map(|read| quote!(::std::boxed::Box::new(#read)))
-        }
-        _ => None,
     }
 }
 
@@ -586,7 +519,7 @@ fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
             let tries = tries.iter().map(|v| {
                 let variant = ident(&v.name);
                 quote! {
-                    if let ::std::result::Result::Ok(decoded) = crate::runtime::model::variant_from_value::<_, E>(value.clone()) {
+                    if let ::std::result::Result::Ok(decoded) = crate::runtime::model::variant_from_value::<_, D::Error>(value.clone()) {
                         return ::std::result::Result::Ok(Self::#variant(decoded));
                     }
                 }
