@@ -228,13 +228,34 @@ fn type_def(space: &TypeSpace, def: &TypeDef, cfg: &TokenStream, style: &DocStyl
     }
 }
 
+/// How a field holds its value, from `required` and `nullable`.
+enum Holding {
+    /// Required and not nullable: `T`.
+    Plain,
+    /// Either absent or `null` is possible, not both: `Option<T>`.
+    Optional,
+    /// Optional and nullable, the three states of absent, `null` and a value kept apart:
+    /// `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+fn holding(f: &Field) -> Holding {
+    match (f.required, f.nullable) {
+        (true, false) => Holding::Plain,
+        (true, true) | (false, false) => Holding::Optional,
+        (false, true) => Holding::OptionalNullable,
+    }
+}
+
 /// How a field is held: the three states of absent, `null` and a value are independent.
 pub(crate) fn field_type(space: &TypeSpace, f: &Field) -> TokenStream {
     let inner = type_ref(space, &f.ty);
-    match (f.required, f.nullable) {
-        (true, false) => inner,
-        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
-        (false, true) => quote!(::std::option::Option<::std::option::Option<#inner>>),
+    match holding(f) {
+        Holding::Plain => inner,
+        Holding::Optional => quote!(::std::option::Option<#inner>),
+        Holding::OptionalNullable => {
+            quote!(::std::option::Option<::std::option::Option<#inner>>)
+        }
     }
 }
 
@@ -344,10 +365,10 @@ fn struct_def(
 fn from_map(name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let (field, json) = (ident(&f.name), &f.json_name);
-        let kind = match (f.required, f.nullable) {
-            (true, false) => quote!(required),
-            (true, true) | (false, false) => quote!(option),
-            (false, true) => quote!(nullable),
+        let kind = match holding(f) {
+            Holding::Plain => quote!(required),
+            Holding::Optional => quote!(option),
+            Holding::OptionalNullable => quote!(nullable),
         };
         quote!(#field: #kind #json,)
     });
