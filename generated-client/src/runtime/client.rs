@@ -93,6 +93,7 @@ impl Client {
             retry: RetryPolicy::default(),
             http: None,
             env: EnvSource::Process,
+            strict: false,
         }
     }
 
@@ -114,6 +115,16 @@ impl Client {
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
+    }
+
+    /// Whether a response to `request` that departs from the spec is an error rather than
+    /// decoded forgivingly: the request's option, else the client's.
+    pub fn is_strict(&self, request: &Request) -> bool {
+        request
+            .options
+            .strict
+            .or(self.inner.options.strict)
+            .unwrap_or(false)
     }
 
     /// A copy of this client whose every request also carries `options` (the
@@ -294,7 +305,16 @@ impl Client {
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, header_value("Accept", accept)?);
         }
-        let body = request.body.encoded();
+        let body = if options.extra_body.is_empty() {
+            request.body.encoded()
+        } else {
+            Some(
+                request
+                    .body
+                    .with_fields(&options.extra_body)
+                    .map_err(|e| Error::encode(format!("{describe}: {e}")))?,
+            )
+        };
         if let Some((_, content_type)) = &body {
             headers.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
         }
@@ -380,6 +400,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     env: EnvSource,
+    strict: bool,
 }
 
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -446,6 +467,16 @@ impl ClientBuilder {
     /// Sets the whole retry policy (backoff bounds included; tests use milliseconds).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Makes every response that departs from the spec an error naming the field (a
+    /// required field missing, a `null` the spec does not allow, a value of the wrong
+    /// type), instead of decoding it forgivingly and recording the departure (the
+    /// default; see [`drift`](crate::runtime::drift)). `RequestOptions::strict` overrides
+    /// it per request.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
         self
     }
 
@@ -565,7 +596,10 @@ impl ClientBuilder {
                 query: self.query,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
-                options: RequestOptions::default(),
+                options: RequestOptions {
+                    strict: self.strict.then_some(true),
+                    ..RequestOptions::default()
+                },
             }),
         })
     }
@@ -650,6 +684,17 @@ impl<F: Format> Call<F> {
     /// Sets this request's retry count.
     pub fn max_retries(self, max_retries: u32) -> Self {
         self.with_options(RequestOptions::new().max_retries(max_retries))
+    }
+
+    /// Adds a field to this request's body that the spec does not declare (`top_k` for a
+    /// compatible server, a parameter newer than the spec); it replaces a same-named field.
+    pub fn body_field(self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.with_options(RequestOptions::new().body_field(name, value))
+    }
+
+    /// Sets whether this response is decoded strictly (see [`ClientBuilder::strict`]).
+    pub fn strict(self, strict: bool) -> Self {
+        self.with_options(RequestOptions::new().strict(strict))
     }
 
     /// The request as it will be sent.

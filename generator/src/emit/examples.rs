@@ -26,14 +26,16 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
             None => quote!(::std::option::Option::None),
         };
         let cfg = super::types::cfg(&features.of_ref(&example.ty));
-        quote!(#cfg super::check::<#ty>(#label, #json, #known_bad, outcome);)
+        let property = example.property;
+        quote!(#cfg super::check::<#ty>(#label, #json, #known_bad, #property, outcome);)
     });
     quote! {
         //! Every `example` the spec gives for a component schema or one of its properties,
-        //! decoded into the generated type and re-encoded: it must come back as the same
-        //! JSON and must not land in an `Unknown` catch-all. Examples the spec gets wrong are
-        //! listed in the generator configuration (`known-bad-examples`) and must still fail,
-        //! so the list stays true.
+        //! decoded into the generated type and re-encoded, both ways a client decodes:
+        //! forgiving (the default), every example must decode and come back as the same
+        //! JSON; strict, it must also match the spec exactly and not land in an `Unknown`
+        //! catch-all. Examples the spec gets wrong are listed in the generator configuration
+        //! (`known-bad-examples`) and must fail strictly, so the list stays true.
 
         // Formatted by prettyplease at generation; rustfmt need not walk it.
         // With only some resource features on, a helper may go unused.
@@ -64,16 +66,15 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
                         let path = format!("{at}/{key}");
                         match (y.get(key), old) {
                             (Some(new), _) => differences(old, new, &path, out),
-                            (None, Value::Null) => out.push(format!("`{path}` is null where the schema does not allow it (decoded as absent)")),
-                            (None, _) => out.push(format!("`{path}` is not declared by the schema (dropped on decode)")),
+                            (None, Value::Null) => out.push(format!("`{path}` was null, left out on re-encode")),
+                            (None, _) => out.push(format!("`{path}` was dropped on decode")),
                         }
                     }
                     for (key, new) in y {
                         if !x.contains_key(key) {
                             let path = format!("{at}/{key}");
                             match new {
-                                Value::Null => out.push(format!("`{path}` is missing; the schema requires it (nullable, re-encoded as null)")),
-                                _ => out.push(format!("`{path}` is missing; re-encoded as {new}")),
+                                _ => out.push(format!("`{path}` was missing, re-encoded as {new}")),
                             }
                         }
                     }
@@ -83,13 +84,63 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
             }
         }
 
-        fn round_trip<T>(json: &str) -> ::std::result::Result<(), ::std::string::String>
+        /// A property's example, as the one field of an object: how a response carries it,
+        /// and so how a forgiving decode keeps a value that does not fit the property's type.
+        struct Holder<T> {
+            value: T,
+            extra: ::#krate::runtime::drift::Extra,
+        }
+
+        impl<T: ::serde::de::DeserializeOwned + ::std::default::Default> ::#krate::runtime::model::FromMap for Holder<T> {
+            const EXPECTING: &'static str = "an object";
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                let mut reader = ::#krate::runtime::drift::Reader::new();
+                let mut slot = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key::<::#krate::runtime::model::Key<'de>>()? {
+                    if key.as_str() == "value" {
+                        slot = reader.required(&mut map, "value")?;
+                    } else {
+                        reader.undeclared(&mut map, key)?;
+                    }
+                }
+                let value = reader.take(slot, "value")?;
+                ::std::result::Result::Ok(Holder { value, extra: reader.finish() })
+            }
+        }
+
+        impl<'de, T: ::serde::de::DeserializeOwned + ::std::default::Default> ::serde::Deserialize<'de> for Holder<T> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::#krate::runtime::model::deserialize_object(deserializer)
+            }
+        }
+
+        impl<T: ::serde::Serialize + ::std::default::Default + ::std::cmp::PartialEq> ::serde::Serialize for Holder<T> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut writer = ::#krate::runtime::drift::Writer::new(serializer, &self.extra)?;
+                writer.required("value", &self.value)?;
+                writer.end()
+            }
+        }
+
+        impl<T: ::std::fmt::Debug> ::std::fmt::Debug for Holder<T> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.value.fmt(f)
+            }
+        }
+
+        /// Decodes `json` (strictly or forgivingly) and re-encodes it.
+        fn round_trip<T>(json: &str, strict: bool) -> ::std::result::Result<(), ::std::string::String>
         where
             T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug,
         {
             let original: ::serde_json::Value = ::serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-            let decoded: T = ::serde_json::from_value(original.clone()).map_err(|e| format!("does not decode: {e}"))?;
-            if format!("{decoded:?}").contains("Unknown(") {
+            let decoded: T = if strict {
+                ::#krate::runtime::drift::from_str_strict(json)
+            } else {
+                ::#krate::runtime::drift::from_str(json)
+            }
+            .map_err(|e| format!("does not decode: {e}"))?;
+            if strict && format!("{decoded:?}").contains("Unknown(") {
                 return Err(format!("decoded only into an `Unknown` catch-all: {decoded:?}"));
             }
             let again = ::serde_json::to_value(&decoded).map_err(|e| format!("does not re-encode: {e}"))?;
@@ -101,11 +152,20 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
             Ok(())
         }
 
-        fn check<T>(label: &str, json: &str, known_bad: ::std::option::Option<&str>, outcome: &mut Outcome)
+        fn check<T>(label: &str, json: &str, known_bad: ::std::option::Option<&str>, property: bool, outcome: &mut Outcome)
         where
-            T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug,
+            T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug + ::std::default::Default + ::std::cmp::PartialEq,
         {
-            match (round_trip::<T>(json), known_bad) {
+            let forgiving = if property {
+                round_trip::<Holder<T>>(&format!("{{\"value\":{json}}}"), false)
+            } else {
+                round_trip::<T>(json, false)
+            };
+            if let Err(e) = forgiving {
+                outcome.failures.push(format!("{label}: forgiving: {e}"));
+                return;
+            }
+            match (round_trip::<T>(json, true), known_bad) {
                 (Ok(()), None) => outcome.passed += 1,
                 (Err(e), None) => outcome.failures.push(format!("{label}: {e}")),
                 (Err(e), Some(reason)) => outcome.known_bad.push(format!("{label} ({reason}): {e}")),
@@ -130,9 +190,9 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
             let mut outcome = Outcome::default();
             examples::run(&mut outcome);
             println!(
-                "{} of {} spec examples round-trip; {} known-bad in the spec:\n{}",
-                outcome.passed,
+                "all {} spec examples decode and round-trip forgivingly; {} of them strictly; {} known-bad in the spec:\n{}",
                 #count,
+                outcome.passed,
                 outcome.known_bad.len(),
                 outcome.known_bad.join("\n")
             );

@@ -286,42 +286,16 @@ fn struct_def(
     s: &Struct,
     style: &DocStyle,
 ) -> TokenStream {
-    // A flattened member is read from the keys the others leave: serde's derive does that
-    // (buffering the object); every other struct reads itself in one pass (`from_map`).
-    let derived = s.fields.iter().any(|f| f.flatten);
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let ty = field_type(space, f);
         let docs = doc_attrs(&f.docs, style, None);
-        if f.flatten {
-            return quote! { #docs #[serde(flatten)] pub #field: #ty, };
-        }
-        let rename = (f.name != f.json_name).then(|| {
-            let json = &f.json_name;
-            quote!(rename = #json,)
-        });
-        let serde = match (f.required, f.nullable, derived) {
-            (true, _, _) => quote!(),
-            (false, false, true) => quote!(
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-            ),
-            (false, true, true) => quote! {
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::model::nullable",
-            },
-            (false, _, false) => quote!(skip_serializing_if = "::std::option::Option::is_none",),
-        };
-        let attr =
-            (!serde.is_empty() || rename.is_some()).then(|| quote!(#[serde(#rename #serde)]));
-        quote! { #docs #attr pub #field: #ty, }
+        quote! { #docs pub #field: #ty, }
     });
     let additional = s.additional.as_ref().map(|value| {
         let value = type_ref(space, value);
         quote! {
             /// Properties not declared by the schema.
-            #[serde(flatten)]
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
@@ -330,55 +304,86 @@ fn struct_def(
         .iter()
         .filter(|f| f.required && !is_constant(space, f))
         .collect();
-    let derive_default = params.is_empty().then(|| quote!(Default,));
-    let (derive_deserialize, deserialize) = if derived {
-        (quote!(::serde::Deserialize), quote!())
-    } else {
-        (quote!(), from_map(name, cfg, s))
-    };
     let ctor = constructor(space, s, &params);
     let setters = s
         .fields
         .iter()
         .filter(|f| !f.required)
         .map(|f| setter(space, f));
+    let impls = object_impls(space, name, cfg, s);
+    // `Debug`, `Serialize` and `Deserialize` come from `object_impls!`; `Default` is what a
+    // forgiving decode puts in a field the server left out (`runtime::drift`).
     quote! {
         #docs
         #cfg
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, #derive_deserialize)]
+        #[derive(Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
+            __extra: crate::runtime::drift::Extra,
         }
         #cfg
         impl #name {
             #ctor
             #(#setters)*
         }
-        #deserialize
+        #impls
     }
 }
 
-/// A struct's `Deserialize` (`runtime::model::object_impls!`): each field with how its three
-/// states are read (`required`, `option` for `Option<T>`, `nullable` for `Option<Option<T>>`).
-fn from_map(name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
-    let fields = s.fields.iter().map(|f| {
+/// Whether a value of this type may be `null` by itself (any JSON value, or a union with an
+/// any-value variant): `null` in such a field is a value, not a departure from the spec.
+fn accepts_null(space: &TypeSpace, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Json => true,
+        TypeRef::Boxed(inner) => accepts_null(space, inner),
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            TypeKind::Alias(inner) => accepts_null(space, inner),
+            TypeKind::Untagged(variants) => variants.iter().any(|v| accepts_null(space, &v.ty)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// How `object_impls!` reads and writes a field, from `required`, `nullable` and whether
+/// its type takes `null` itself.
+fn field_kind(space: &TypeSpace, f: &Field) -> Ident {
+    let any = accepts_null(space, &f.ty);
+    ident(match (f.required, f.nullable, any) {
+        (true, false, false) => "required",
+        (true, false, true) => "required_any",
+        (true, true, _) => "required_nullable",
+        (false, false, false) => "option",
+        (false, false, true) => "option_any",
+        (false, true, _) => "nullable",
+    })
+}
+
+/// A struct's `Deserialize`, `Serialize`, `Debug`, `Conformance` and `ExtraFields`
+/// (`runtime::model::object_impls!`): each field with its JSON name and how its states are
+/// read and written; the typed `additionalProperties` map and flattened members after them.
+fn object_impls(space: &TypeSpace, name: &Ident, cfg: &TokenStream, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let (field, json) = (ident(&f.name), &f.json_name);
-        let kind = match holding(f) {
-            Holding::Plain => quote!(required),
-            Holding::Optional => quote!(option),
-            Holding::OptionalNullable => quote!(nullable),
-        };
+        let kind = field_kind(space, f);
         quote!(#field: #kind #json,)
     });
     let additional = s
         .additional
         .as_ref()
-        .map(|_| quote!(, additional_properties));
+        .map(|_| quote!(, additional additional_properties));
+    let flattened: Vec<Ident> = s
+        .fields
+        .iter()
+        .filter(|f| f.flatten)
+        .map(|f| ident(&f.name))
+        .collect();
+    let flatten = (!flattened.is_empty()).then(|| quote!(, flatten __rest [#(#flattened),*]));
     quote! {
         #cfg
-        crate::runtime::model::object_impls!(#name, { #(#fields)* } #additional);
+        crate::runtime::model::object_impls!(#name, { #(#fields)* } #additional #flatten);
     }
 }
 
@@ -440,7 +445,7 @@ fn constructor(space: &TypeSpace, s: &Struct, params: &[&Field]) -> TokenStream 
     quote! {
         #[doc = #doc]
         pub fn new(#(#args),*) -> Self {
-            Self { #(#inits)* #additional }
+            Self { #(#inits)* #additional __extra: ::std::default::Default::default() }
         }
     }
 }
@@ -492,9 +497,14 @@ fn tagged_def(
         quote!(#docs #variant(#ty),)
     });
     let tag = &t.tag;
-    let arms = tag_arms(space, t);
+    let type_name = name.to_string();
+    let arms = tag_arms(space, t, &type_name);
     let froms = unique_payloads(t.variants.iter().map(|v| (&v.name, &v.ty)))
         .map(|(variant, ty)| from_impl(space, name, cfg, variant, ty));
+    let drift_arms = t.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => crate::runtime::drift::Conformance::collect_drift(value, path, out),)
+    });
     quote! {
         #docs
         #cfg
@@ -512,17 +522,34 @@ fn tagged_def(
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(match crate::runtime::model::tag_of(&value, #tag) {
                     #(#arms)*
-                    _ => Self::Unknown(value),
+                    ::std::option::Option::Some(_) => Self::Unknown(value),
+                    ::std::option::Option::None => crate::runtime::drift::missing_tag(value, #type_name, #tag, Self::Unknown)?,
                 })
+            }
+        }
+        #cfg
+        impl ::std::default::Default for #name {
+            /// `Unknown(null)`: the placeholder a forgiving decode puts in a missing field.
+            fn default() -> Self {
+                Self::Unknown(::serde_json::Value::Null)
+            }
+        }
+        #cfg
+        impl crate::runtime::drift::Conformance for #name {
+            fn collect_drift(&self, path: &mut ::std::string::String, out: &mut ::std::vec::Vec<crate::runtime::drift::Drift>) {
+                match self {
+                    #(#drift_arms)*
+                    Self::Unknown(value) => crate::runtime::drift::unknown_tagged(value, #tag, path, out),
+                }
             }
         }
         #(#froms)*
     }
 }
 
-/// One match arm per tag value. Variants sharing a value are tried in turn, the most
-/// constrained first; the last one's error is the one reported.
-fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
+/// One match arm per tag value. Variants sharing a value are told apart by `drift::pick`,
+/// the most constrained first.
+fn tag_arms(space: &TypeSpace, t: &Tagged, type_name: &str) -> Vec<TokenStream> {
     let mut values: Vec<&String> = Vec::new();
     for v in &t.variants {
         for value in &v.values {
@@ -536,24 +563,24 @@ fn tag_arms(space: &TypeSpace, t: &Tagged) -> Vec<TokenStream> {
         .map(|value| {
             let mut group: Vec<_> = t.variants.iter().filter(|v| v.values.contains(value)).collect();
             group.sort_by_key(|v| std::cmp::Reverse(constant_count(space, &v.ty)));
-            let Some((last, tries)) = group.split_last() else { return quote!() };
-            let tries = tries.iter().map(|v| {
-                let variant = ident(&v.name);
-                quote! {
-                    if let ::std::result::Result::Ok(decoded) = crate::runtime::model::variant_from_value::<_, D::Error>(value.clone()) {
-                        return ::std::result::Result::Ok(Self::#variant(decoded));
-                    }
-                }
-            });
-            let last = ident(&last.name);
+            if let [only] = group.as_slice() {
+                let variant = ident(&only.name);
+                return quote! {
+                    ::std::option::Option::Some(#value) => Self::#variant(crate::runtime::drift::variant(value)?),
+                };
+            }
+            let tries = group.iter().map(|v| try_variant(&v.name));
             quote! {
-                ::std::option::Option::Some(#value) => {
-                    #(#tries)*
-                    Self::#last(crate::runtime::model::variant_from_value(value)?)
-                }
+                ::std::option::Option::Some(#value) => crate::runtime::drift::pick(value, #type_name, &[#(#tries),*], ::std::option::Option::None)?,
             }
         })
         .collect()
+}
+
+/// One way `drift::pick` may read a union's value: `("Name", decode as the variant's type)`.
+fn try_variant(name: &str) -> TokenStream {
+    let variant = ident(name);
+    quote!((#name, |value, locate| crate::runtime::drift::attempt(value, locate, Self::#variant)))
 }
 
 fn untagged_def(
@@ -564,18 +591,34 @@ fn untagged_def(
     variants: &[Variant],
     style: &DocStyle,
 ) -> TokenStream {
-    let has_catch_all = variants.iter().any(|v| matches!(v.ty, TypeRef::Json));
+    let catch_all = variants.iter().find(|v| matches!(v.ty, TypeRef::Json));
     let items = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_ref(space, &v.ty);
         let docs = doc_attrs(&v.docs, style, None);
         quote!(#docs #variant(#ty),)
     });
-    let unknown = (!has_catch_all).then(|| {
+    let unknown = catch_all.is_none().then(|| {
         quote! {
             /// A value matching none of the known shapes, kept as received.
             Unknown(::serde_json::Value),
         }
+    });
+    let type_name = name.to_string();
+    let tries = variants.iter().map(|v| try_variant(&v.name));
+    let (fallback, default_variant) = match catch_all {
+        Some(v) => (quote!(::std::option::Option::None), ident(&v.name)),
+        None => (
+            quote!(::std::option::Option::Some(Self::Unknown)),
+            ident("Unknown"),
+        ),
+    };
+    let drift_arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => crate::runtime::drift::Conformance::collect_drift(value, path, out),)
+    });
+    let unknown_arm = catch_all.is_none().then(|| {
+        quote!(Self::Unknown(value) => crate::runtime::drift::no_variant_here(value, path, out),)
     });
     let froms = unique_payloads(variants.iter().map(|v| (&v.name, &v.ty)))
         .map(|(variant, ty)| from_impl(space, name, cfg, variant, ty));
@@ -593,12 +636,35 @@ fn untagged_def(
     quote! {
         #docs
         #cfg
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
             #(#items)*
             #unknown
+        }
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                crate::runtime::drift::pick(value, #type_name, &[#(#tries),*], #fallback)
+            }
+        }
+        #cfg
+        impl ::std::default::Default for #name {
+            /// A placeholder holding `null`, what a forgiving decode puts in a missing field.
+            fn default() -> Self {
+                Self::#default_variant(::serde_json::Value::Null)
+            }
+        }
+        #cfg
+        impl crate::runtime::drift::Conformance for #name {
+            fn collect_drift(&self, path: &mut ::std::string::String, out: &mut ::std::vec::Vec<crate::runtime::drift::Drift>) {
+                match self {
+                    #(#drift_arms)*
+                    #unknown_arm
+                }
+            }
         }
         #(#froms)*
         #from_str

@@ -109,6 +109,9 @@ pub struct SchemaExample {
     pub value: serde_json::Value,
     /// Why the spec's example is known not to match its own schema (from the configuration).
     pub known_bad: Option<String>,
+    /// The example of an object's property, not of a whole body: decoded forgivingly as
+    /// a field, the way a response carries it.
+    pub property: bool,
 }
 
 /// Lowers every component schema of `doc`.
@@ -198,6 +201,7 @@ fn schema_examples(
                 nullable: schema.schema_data.nullable,
                 value,
                 known_bad: None,
+                property: false,
             })
         })
         .collect();

@@ -578,6 +578,7 @@ impl<'a> Lowering<'a> {
                     nullable: false,
                     value,
                     known_bad: None,
+                    property: false,
                 });
             };
             if let (Ok(value), Some(ty)) =

@@ -255,6 +255,7 @@ impl<'a> Lowering<'a> {
                     nullable: lowered.nullable,
                     value: value.clone(),
                     known_bad: None,
+                    property: true,
                 });
             }
             let field = Field {

@@ -277,10 +277,10 @@ pub struct ApiError {
 impl ApiError {
     /// Decodes the body into an error schema the operation documents (its rustdoc lists
     /// them under "Errors" by status code).
-    pub fn body_as<T: serde::de::DeserializeOwned>(
-        &self,
-    ) -> std::result::Result<T, serde_json::Error> {
-        serde_json::from_str(&self.raw_body)
+    /// Decoding forgives what departs from the spec, as for every response (see
+    /// [`drift`](crate::runtime::drift)).
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> std::result::Result<T, DecodeError> {
+        crate::runtime::drift::from_str(&self.raw_body)
     }
 
     /// The error message: the parsed one, else the start of the raw body, else the status text.
@@ -405,23 +405,25 @@ impl DecodeError {
         String::from_utf8_lossy(&self.raw_body)
     }
 
-    /// Decodes `bytes` as one JSON document of type `T`: at full speed, and only when that
-    /// fails, a second time through `serde_path_to_error` to name the field that failed
-    /// (tracking the path on every decode costs about a third of the decode time). The error
-    /// is `(path, message)`. Public for the decode benchmark, which times exactly this.
+    /// Decodes `bytes` as one JSON document of type `T`, forgiving or strict (see
+    /// [`drift`](crate::runtime::drift)); the error is `(path, message)`. Public for the
+    /// decode benchmark, which times exactly this.
     #[doc(hidden)]
     pub fn decode_located<T: serde::de::DeserializeOwned>(
         bytes: &[u8],
+        strict: bool,
     ) -> std::result::Result<T, (String, String)> {
-        let plain = match serde_json::from_slice(bytes) {
-            Ok(value) => return Ok(value),
-            Err(e) => e,
-        };
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(e) => Err((e.path().to_string(), e.into_inner().to_string())),
-            // The value itself decoded: what failed is after it (trailing characters).
-            Ok(_) => Err((".".to_owned(), plain.to_string())),
+        crate::runtime::drift::decode_slice(bytes, strict)
+    }
+
+    /// The error of a decode that was not a response (`status` is 200).
+    pub(crate) fn standalone(path: String, message: String, bytes: &[u8]) -> DecodeError {
+        DecodeError {
+            path,
+            message,
+            raw_body: Bytes::copy_from_slice(bytes),
+            status: StatusCode::OK,
+            request_id: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod config;
+pub mod drift;
 pub mod encoding;
 pub mod error;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod sse;
 
 pub use client::{Call, Client, ClientBuilder};
 pub use config::{AuthScheme, ClientConfig, EnvHeader, SecretString};
+pub use drift::{Conformance, Drift, DriftKind, ExtraFields};
 pub use encoding::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, ApiErrorKind, Error, ErrorKind, Result};
 pub use pagination::{CursorItem, CursorPage, ItemStream, Page};

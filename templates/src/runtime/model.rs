@@ -2,19 +2,8 @@
 //! tagged-union dispatch and file values.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
-
-/// Deserializes a field that may be absent, `null` or a value into `Option<Option<T>>`:
-/// absent → `None` (through `#[serde(default)]`), `null` → `Some(None)`, a value → `Some(Some(v))`.
-/// Paired with `skip_serializing_if = "Option::is_none"`, it writes back exactly what it read.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
 
 /// How a generated struct reads itself from a JSON object. The generated `from_map` is
 /// one loop over the keys; serde's derive would add a field-identifier type with its own
@@ -47,48 +36,64 @@ impl<'de, T: FromMap> de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// A generated struct's `Deserialize`, as one pass over the object's keys into a local per
-/// field: `object_impls!(Name, { field: kind "json name", ... } [, additional_properties])`.
-/// The kind says how a field's three states are read: `required` (`T`, must be present),
-/// `option` (`Option<T>`: absent and `null` are `None`) and `nullable` (`Option<Option<T>>`:
-/// absent is `None`, `null` is `Some(None)`). With `additional_properties`, undeclared keys
-/// are kept in that map; otherwise they are skipped. The locals the expansion adds (`map`,
-/// `key`) are hygienic, so no field name can shadow them.
+/// Everything a generated struct implements besides `Clone`, `PartialEq` and `Default`:
+/// `Deserialize` (one pass over the object's keys into a local per field, forgiving what
+/// departs from the spec; see [`drift`](crate::runtime::drift)), `Serialize` (writing back
+/// what was read), `Debug`, `Conformance` and `ExtraFields`. The struct has a field
+/// `__extra: runtime::drift::Extra` for undeclared keys and the record of departures.
+///
+/// `object_impls!(Name, { field: kind "json name", ... } [, additional additional_properties]
+/// [, flatten __rest [member, ...]])` (`__rest` names the map of the keys left for the
+/// flattened members, a name no field can have). The kind says how a field's states are read and written:
+/// `required` (`T`), `required_any` (`T` that takes `null` itself, such as any JSON value),
+/// `required_nullable` (`Option<T>`, written as `null` when `None`), `option` (`Option<T>`,
+/// left out when `None`), `option_any` (`Option<T>` where `null` is `Some(null)`) and
+/// `nullable` (`Option<Option<T>>`: absent, `null`, a value). Undeclared keys go to the
+/// typed `additionalProperties` map when there is one, else to the flattened member when
+/// there is one, else to `__extra`. The locals the expansion adds (`map`, `key`, `reader`,
+/// `writer`) are hygienic, so no field name can shadow them.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __object_impls {
-    (@read required $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
-    (@read option $map:ident) => { $map.next_value()? };
-    (@read nullable $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
-    (@take required $field:ident $json:literal) => {
-        $crate::runtime::model::required($field, $json)?
+    (@take required $reader:ident $field:ident $json:literal) => { $reader.take($field, $json)? };
+    (@take required_any $reader:ident $field:ident $json:literal) => { $reader.take($field, $json)? };
+    (@take required_nullable $reader:ident $field:ident $json:literal) => { $reader.take($field, $json)? };
+    (@take option $reader:ident $field:ident $json:literal) => { $field };
+    (@take option_any $reader:ident $field:ident $json:literal) => { $field };
+    (@take nullable $reader:ident $field:ident $json:literal) => { $field };
+    (@unknown $reader:ident $map:ident $key:ident [] []) => { $reader.undeclared(&mut $map, $key)? };
+    (@unknown $reader:ident $map:ident $key:ident [$additional:ident] [$($rest:ident)?]) => {
+        $reader.additional(&mut $map, $key, &mut $additional)?
     };
-    (@take option $field:ident $json:literal) => { $field };
-    (@take nullable $field:ident $json:literal) => { $field };
-    (@unknown $map:ident $key:ident) => { $crate::runtime::model::skip_value(&mut $map)? };
-    (@unknown $map:ident $key:ident $additional:ident) => {{
+    (@unknown $reader:ident $map:ident $key:ident [] [$rest:ident]) => {{
         let value = $map.next_value()?;
-        $additional.insert($key.into_string(), value);
+        $rest.insert($key.into_string(), value);
     }};
-    ($name:ident, { $($field:ident: $kind:ident $json:literal),* $(,)? } $(, $additional:ident)? $(,)?) => {
+    ($name:ident, { $($field:ident: $kind:ident $json:literal),* $(,)? }
+        $(, additional $additional:ident)? $(, flatten $rest:ident [$($flat:ident),+])? $(,)?) => {
         impl $crate::runtime::model::FromMap for $name {
             const EXPECTING: &'static str = ::std::concat!("struct ", ::std::stringify!($name));
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
+                let mut reader = $crate::runtime::drift::Reader::new();
                 $(let mut $field = ::std::option::Option::None;)*
                 $(let mut $additional = ::std::collections::BTreeMap::new();)?
+                $(let mut $rest = ::serde_json::Map::new();)?
                 while let ::std::option::Option::Some(key) =
                     map.next_key::<$crate::runtime::model::Key<'de>>()?
                 {
                     match key.as_str() {
-                        $($json => $field = $crate::__object_impls!(@read $kind map),)*
-                        _ => $crate::__object_impls!(@unknown map key $($additional)?),
+                        $($json => $field = reader.$kind(&mut map, $json)?,)*
+                        _ => $crate::__object_impls!(@unknown reader map key [$($additional)?] [$($rest)?]),
                     }
                 }
+                $($(let $flat = reader.flattened($rest.clone())?;)+)?
                 ::std::result::Result::Ok(Self {
-                    $($field: $crate::__object_impls!(@take $kind $field $json),)*
+                    $($field: $crate::__object_impls!(@take $kind reader $field $json),)*
                     $($additional,)?
+                    $($($flat,)+)?
+                    __extra: reader.finish(),
                 })
             }
         }
@@ -98,6 +103,52 @@ macro_rules! __object_impls {
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 $crate::runtime::model::deserialize_object(deserializer)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut writer = $crate::runtime::drift::Writer::new(serializer, &self.__extra)?;
+                $(writer.$kind($json, &self.$field)?;)*
+                $(writer.additional(&self.$additional)?;)?
+                $($(writer.flattened(&self.$flat)?;)+)?
+                writer.end()
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut debug = f.debug_struct(::std::stringify!($name));
+                $(debug.field(::std::stringify!($field), &self.$field);)*
+                $(debug.field(::std::stringify!($additional), &self.$additional);)?
+                $($(debug.field(::std::stringify!($flat), &self.$flat);)+)?
+                self.__extra.debug_into(&mut debug);
+                debug.finish()
+            }
+        }
+
+        impl $crate::runtime::drift::Conformance for $name {
+            fn collect_drift(
+                &self,
+                path: &mut ::std::string::String,
+                out: &mut ::std::vec::Vec<$crate::runtime::drift::Drift>,
+            ) {
+                self.__extra.collect_drift(path, out);
+                $($crate::runtime::drift::visit(&self.$field, path, $json, out);)*
+                $($crate::runtime::drift::Conformance::collect_drift(&self.$additional, path, out);)?
+                $($($crate::runtime::drift::Conformance::collect_drift(&self.$flat, path, out);)+)?
+            }
+        }
+
+        impl $crate::runtime::drift::ExtraFields for $name {
+            fn extra(&self) -> &$crate::runtime::drift::Extra {
+                &self.__extra
+            }
+            fn extra_mut(&mut self) -> &mut $crate::runtime::drift::Extra {
+                &mut self.__extra
             }
         }
     };
@@ -146,26 +197,9 @@ impl<'de> de::Visitor<'de> for KeyVisitor {
     }
 }
 
-/// The value of a required field, or serde's "missing field" error.
-pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(field))
-}
-
-/// Reads and discards the value of a key the type does not declare.
-pub fn skip_value<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
-}
-
 /// The string value of `tag` in a JSON object, if it has one.
 pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
     value.get(tag).and_then(serde_json::Value::as_str)
-}
-
-/// Decodes one variant of a tagged union from the already-buffered object.
-pub fn variant_from_value<T: DeserializeOwned, E: de::Error>(
-    value: serde_json::Value,
-) -> Result<T, E> {
-    T::deserialize(value).map_err(E::custom)
 }
 
 /// The trait impls every open string enum shares, given its `as_str` and `From<&str>`:
@@ -218,6 +252,18 @@ macro_rules! __string_enum_impls {
                 deserializer.deserialize_str($crate::runtime::model::StrVisitor::<Self>::new())
             }
         }
+
+        /// `Other("")`: the placeholder a forgiving decode puts in a missing or invalid
+        /// field (see [`drift`](crate::runtime::drift)).
+        impl ::std::default::Default for $name {
+            fn default() -> Self {
+                Self::Other(::std::string::String::new())
+            }
+        }
+
+        /// Every enum is open: a value the spec does not list is kept in `Other`, not a
+        /// departure from the spec.
+        impl $crate::runtime::drift::Conformance for $name {}
     };
 }
 pub use crate::__string_enum_impls as string_enum_impls;
@@ -260,6 +306,8 @@ macro_rules! __constant_impls {
                 })
             }
         }
+
+        impl $crate::runtime::drift::Conformance for $name {}
     };
 }
 pub use crate::__constant_impls as constant_impls;
@@ -393,6 +441,8 @@ impl<'de> Deserialize<'de> for InputFile {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::runtime::drift::{self, Conformance, DriftKind, ExtraFields};
+    use serde_json::json;
 
     /// A test enum.
     #[derive(Debug, Clone, PartialEq)]
@@ -424,19 +474,6 @@ mod tests {
 
     crate::runtime::model::string_enum_impls!(Role);
 
-    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Default)]
-    struct Fields {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "nullable"
-        )]
-        both: Option<Option<u32>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        optional: Option<u32>,
-        required_nullable: Option<u32>,
-    }
-
     #[test]
     fn open_enum_round_trips_unknown_values() {
         let known: Role = serde_json::from_str("\"system\"").unwrap();
@@ -446,119 +483,195 @@ mod tests {
         assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"critic\"");
         assert_eq!(Role::from("user"), Role::User);
         assert_eq!(Role::User.to_string(), "user");
+        assert_eq!(Role::default(), Role::Other(String::new()));
+        assert!(unknown.drift().is_empty(), "enums are open");
     }
 
-    /// A struct with every kind of field, read through `object_impls!`.
-    #[derive(Debug, PartialEq)]
+    /// A struct with every kind of field, as the generator writes it.
+    #[derive(Clone, PartialEq, Default)]
     struct Object {
         id: String,
-        both: Option<Option<u32>>,
-        optional: Option<u32>,
+        count: i64,
+        any: serde_json::Value,
         required_nullable: Option<u32>,
-        additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+        optional: Option<u32>,
+        optional_any: Option<serde_json::Value>,
+        both: Option<Option<u32>>,
+        role: Role,
+        inner: Option<Inner>,
+        __extra: crate::runtime::drift::Extra,
     }
 
     crate::runtime::model::object_impls!(Object, {
         id: required "id",
-        both: nullable "both",
+        count: required "count",
+        any: required_any "any",
+        required_nullable: required_nullable "required_nullable",
         optional: option "optional",
-        required_nullable: option "required_nullable",
-    }, additional_properties);
+        optional_any: option_any "optional_any",
+        both: nullable "both",
+        role: required "role",
+        inner: option "inner",
+    });
+
+    #[derive(Clone, PartialEq, Default)]
+    struct Inner {
+        tokens: i64,
+        list: Option<Vec<f64>>,
+        __extra: crate::runtime::drift::Extra,
+    }
+
+    crate::runtime::model::object_impls!(Inner, { tokens: required "tokens", list: option "list" });
 
     /// A field named like the expansion's own locals.
-    #[derive(Debug, PartialEq)]
+    #[derive(Clone, PartialEq, Default)]
     struct Shadowing {
         map: u32,
         key: Option<u32>,
+        reader: Option<u32>,
+        writer: Option<u32>,
+        __extra: crate::runtime::drift::Extra,
     }
 
-    crate::runtime::model::object_impls!(Shadowing, { map: required "map", key: option "key" });
+    crate::runtime::model::object_impls!(Shadowing, {
+        map: required "map", key: option "key", reader: option "reader", writer: option "writer"
+    });
 
-    /// No declared fields: every key is skipped.
-    #[derive(Debug, PartialEq)]
-    struct Empty {}
+    /// Undeclared keys into a typed map.
+    #[derive(Clone, PartialEq, Default)]
+    struct Labels {
+        name: Option<String>,
+        additional_properties: std::collections::BTreeMap<String, u32>,
+        __extra: crate::runtime::drift::Extra,
+    }
 
-    crate::runtime::model::object_impls!(Empty, {});
+    crate::runtime::model::object_impls!(Labels, { name: option "name" }, additional additional_properties);
+
+    const FULL: &str = r#"{"id":"a","count":2,"any":null,"required_nullable":null,"optional":4,"optional_any":null,"both":null,"role":"user","inner":{"tokens":1,"list":[0.5]}}"#;
+
+    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(json: &str) -> (T, serde_json::Value) {
+        let value: T = drift::from_str(json).unwrap();
+        let again = serde_json::to_value(&value).unwrap();
+        let original: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(again, original, "{json} re-encodes differently");
+        (value, again)
+    }
 
     #[test]
-    fn from_map_reads_the_three_states_and_keeps_undeclared_keys() {
-        let absent: Object = serde_json::from_str(r#"{"id":"a"}"#).unwrap();
-        assert_eq!((absent.both, absent.optional), (None, None));
-        assert_eq!(absent.required_nullable, None);
-        let null: Object = serde_json::from_str(
-            r#"{"id":"a","both":null,"optional":null,"required_nullable":null}"#,
-        )
-        .unwrap();
-        assert_eq!((null.both, null.optional), (Some(None), None));
-        let full: Object = serde_json::from_str(
-            r#"{"both":3,"optional":4,"required_nullable":5,"extra":[1],"id":"a"}"#,
-        )
-        .unwrap();
-        assert_eq!(full.both, Some(Some(3)));
-        assert_eq!((full.optional, full.required_nullable), (Some(4), Some(5)));
-        assert_eq!(full.additional_properties["extra"], serde_json::json!([1]));
+    fn every_kind_of_field_reads_and_writes_its_states() {
+        let (full, _) = round_trip::<Object>(FULL);
+        assert_eq!((full.id.as_str(), full.count), ("a", 2));
+        assert_eq!(full.any, serde_json::Value::Null);
+        assert_eq!(full.required_nullable, None);
+        assert_eq!(full.optional, Some(4));
+        assert_eq!(full.optional_any, Some(serde_json::Value::Null));
+        assert_eq!(full.both, Some(None));
+        assert_eq!(full.inner.as_ref().unwrap().list, Some(vec![0.5]));
+        assert!(full.drift().is_empty(), "{:?}", full.drift());
+        let strict: Object = drift::from_str_strict(FULL).unwrap();
+        assert!(strict == full);
         // Through a `Value` (keys arrive owned) and with an escaped key (not borrowable).
-        let owned: Object =
-            serde_json::from_value(serde_json::json!({"id": "b", "both": 1})).unwrap();
-        assert_eq!((owned.id.as_str(), owned.both), ("b", Some(Some(1))));
+        let owned: Object = serde_json::from_value(json!({"id": "b", "count": 1})).unwrap();
+        assert_eq!(owned.id, "b");
         let escaped: Object = serde_json::from_str(r#"{"\u0069d":"c"}"#).unwrap();
         assert_eq!(escaped.id, "c");
     }
 
     #[test]
-    fn from_map_errors_name_the_field() {
-        let missing = serde_json::from_str::<Object>(r#"{"both":1}"#).unwrap_err();
-        assert!(
-            missing.to_string().starts_with("missing field `id`"),
-            "{missing}"
+    fn missing_null_and_invalid_values_are_kept_and_reported() {
+        let json = r#"{"id":null,"any":[1],"optional":null,"role":"user","inner":{"list":"AAAA","extra":true},"unknown":{"a":[1]}}"#;
+        let (value, _) = round_trip::<Object>(json);
+        assert_eq!(value.id, "");
+        assert_eq!(value.count, 0);
+        let inner = value.inner.as_ref().unwrap();
+        assert_eq!(inner.list, None);
+        assert_eq!(inner.extra_field("extra"), Some(&json!(true)));
+        assert_eq!(value.extra_field("unknown"), Some(&json!({"a": [1]})));
+        let drift: Vec<String> = value.drift().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            drift,
+            [
+                "`id`: null where the spec does not allow it",
+                "`optional`: null where the spec does not allow it",
+                "`count`: a required field is missing",
+                "`required_nullable`: a required field is missing",
+                "`inner.list`: a value its type cannot hold (invalid type: string \"AAAA\", expected a sequence); kept as received",
+                "`inner.tokens`: a required field is missing",
+            ]
         );
-        let wrong = serde_json::from_str::<Object>(r#"{"id":"a","optional":"x"}"#).unwrap_err();
-        assert!(wrong.to_string().contains("expected u32"), "{wrong}");
-        let not_object = serde_json::from_str::<Object>("[1]").unwrap_err();
-        assert!(
-            not_object.to_string().contains("expected struct Object"),
-            "{not_object}"
-        );
-        let mut deserializer = serde_json::Deserializer::from_str(r#"{"id":"a","both":"x"}"#);
-        let located = serde_path_to_error::deserialize::<_, Object>(&mut deserializer).unwrap_err();
-        assert_eq!(located.path().to_string(), "both");
+        let kinds: Vec<DriftKind> = value.drift().into_iter().map(|d| d.kind).collect();
+        assert!(matches!(&kinds[4], DriftKind::Invalid { value, .. } if value == "AAAA"));
     }
 
     #[test]
-    fn from_map_locals_do_not_shadow_fields() {
-        let value: Shadowing = serde_json::from_str(r#"{"key":2,"map":1,"other":3}"#).unwrap();
-        assert_eq!(
-            value,
-            Shadowing {
-                map: 1,
-                key: Some(2)
-            }
-        );
-        let empty: Empty = serde_json::from_str(r#"{"a":{"b":[1]}}"#).unwrap();
-        assert_eq!(empty, Empty {});
+    fn strict_decoding_names_the_field() {
+        let error = |json: &str| {
+            let e = drift::from_str_strict::<Object>(json).unwrap_err();
+            (e.path, e.message)
+        };
+        let (path, message) = error(r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","optional":null}"#);
+        assert_eq!(path, "optional");
+        assert!(message.contains("null"), "{message}");
+        let (path, message) = error(r#"{"id":"a","any":1,"required_nullable":1,"role":"x"}"#);
+        assert_eq!(path, ".");
+        assert!(message.starts_with("missing field `count`"), "{message}");
+        let (path, _) = error(r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","inner":{"tokens":1,"list":["x"]}}"#);
+        assert_eq!(path, "inner.list[0]");
+        // Not an object at all: an error in either mode.
+        assert!(drift::from_str::<Object>("[1]").is_err());
+        assert!(drift::from_str::<Object>("{").is_err());
     }
 
     #[test]
-    fn three_states_of_a_field() {
-        let absent: Fields = serde_json::from_str(r#"{"required_nullable":null}"#).unwrap();
-        assert_eq!(absent.both, None);
+    fn changed_fields_win_over_what_was_received() {
+        let mut value: Object = drift::from_str(r#"{"role":"user","optional":null}"#).unwrap();
+        value.count = 3;
+        value.optional = Some(1);
+        let again = serde_json::to_value(&value).unwrap();
+        assert_eq!(again["count"], 3);
+        assert_eq!(again["optional"], 1);
+        assert!(again.get("id").is_none(), "still missing: {again}");
+        // Extra fields go out with the value, and a declared name is replaced.
+        let body = Inner::default()
+            .with_extra_field("top_k", 40)
+            .with_extra_field("tokens", "many");
         assert_eq!(
-            serde_json::to_string(&absent).unwrap(),
-            r#"{"required_nullable":null}"#
+            serde_json::to_value(&body).unwrap(),
+            json!({"top_k": 40, "tokens": "many"})
         );
-        let null: Fields = serde_json::from_str(r#"{"both":null,"required_nullable":1}"#).unwrap();
-        assert_eq!(null.both, Some(None));
-        assert_eq!(
-            serde_json::to_string(&null).unwrap(),
-            r#"{"both":null,"required_nullable":1}"#
-        );
-        let value: Fields =
-            serde_json::from_str(r#"{"both":3,"optional":4,"required_nullable":1}"#).unwrap();
-        assert_eq!(value.both, Some(Some(3)));
-        assert_eq!(
-            serde_json::to_string(&value).unwrap(),
-            r#"{"both":3,"optional":4,"required_nullable":1}"#
-        );
+    }
+
+    #[test]
+    fn plain_serde_forgives_missing_and_null_in_one_pass() {
+        let value: Object = serde_json::from_str(r#"{"id":null,"role":"user"}"#).unwrap();
+        assert_eq!(value.drift().len(), 4);
+        // A value of the wrong type needs the decode functions (a second, buffered pass).
+        assert!(serde_json::from_str::<Object>(r#"{"count":"x"}"#).is_err());
+        let value: Object = drift::from_str(r#"{"count":"x"}"#).unwrap();
+        assert_eq!(value.count, 0);
+    }
+
+    #[test]
+    fn locals_do_not_shadow_fields() {
+        let json = r#"{"key":2,"map":1,"reader":3,"writer":4,"other":5}"#;
+        let (value, _) = round_trip::<Shadowing>(json);
+        assert_eq!((value.map, value.key, value.reader, value.writer), (1, Some(2), Some(3), Some(4)));
+    }
+
+    #[test]
+    fn additional_properties_are_typed_and_what_does_not_fit_is_kept() {
+        let (labels, _) = round_trip::<Labels>(r#"{"name":"n","a":1,"b":"two"}"#);
+        assert_eq!(labels.additional_properties.get("a"), Some(&1));
+        assert_eq!(labels.drift().len(), 1);
+        assert_eq!(labels.drift()[0].path, "b");
+    }
+
+    #[test]
+    fn debug_shows_extra_fields_only_when_there_are_some() {
+        let value: Inner = serde_json::from_str(r#"{"tokens":1}"#).unwrap();
+        assert_eq!(format!("{value:?}"), "Inner { tokens: 1, list: None }");
+        let value: Inner = serde_json::from_str(r#"{"tokens":1,"x":2}"#).unwrap();
+        assert!(format!("{value:?}").contains("extra_fields: {\"x\": Number(2)}"));
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -585,7 +698,7 @@ mod tests {
 
     #[test]
     fn tag_lookup() {
-        let v = serde_json::json!({"type": "text", "text": "hi"});
+        let v = json!({"type": "text", "text": "hi"});
         assert_eq!(tag_of(&v, "type"), Some("text"));
         assert_eq!(tag_of(&v, "role"), None);
     }

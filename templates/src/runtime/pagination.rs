@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::runtime::client::{Call, Client};
+use crate::runtime::drift::{Conformance, Drift};
 use crate::runtime::error::Result;
 use crate::runtime::request::Request;
 use crate::runtime::response::{Format, ReceivedBody, ResponseParts, decode_json};
@@ -80,7 +81,13 @@ struct PageBody<T> {
     last_id: Option<String>,
 }
 
-impl<T: CursorItem + DeserializeOwned + Send + 'static> CursorPage<T> {
+impl<T: Conformance> Conformance for PageBody<T> {
+    fn collect_drift(&self, path: &mut String, out: &mut Vec<Drift>) {
+        crate::runtime::drift::visit(&self.data, path, "data", out);
+    }
+}
+
+impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> CursorPage<T> {
     /// The cursor of the next page: the last item's id, else `last_id`; `None` when
     /// there are no more items (or the server gave no cursor, or the same one again).
     pub fn next_cursor(&self) -> Option<&str> {
@@ -133,7 +140,7 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> CursorPage<T> {
 /// yields a [`CursorPage<T>`].
 pub struct Page<T>(PhantomData<fn() -> T>);
 
-impl<T: CursorItem + DeserializeOwned + Send + 'static> Format for Page<T> {
+impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> Format for Page<T> {
     type Output = CursorPage<T>;
 
     fn finish(
@@ -142,7 +149,7 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> Format for Page<T> {
         client: &Client,
         request: Request,
     ) -> Result<CursorPage<T>> {
-        let body: PageBody<T> = decode_json(body.into_full()?, parts, client)?;
+        let body: PageBody<T> = decode_json(body.into_full()?, parts, client, &request)?;
         Ok(CursorPage {
             data: body.data,
             has_more: body.has_more,
@@ -154,7 +161,7 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> Format for Page<T> {
     }
 }
 
-impl<T: CursorItem + DeserializeOwned + Send + 'static> Call<Page<T>> {
+impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> Call<Page<T>> {
     /// A stream of every item of every page, starting with this request's page.
     pub fn into_stream(self) -> ItemStream<T> {
         let (client, request) = self.into_parts();
@@ -186,7 +193,7 @@ impl<T> std::fmt::Debug for ItemStream<T> {
     }
 }
 
-impl<T: CursorItem + DeserializeOwned + Send + 'static> ItemStream<T> {
+impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> ItemStream<T> {
     /// The next item, without needing a `StreamExt` import.
     #[allow(clippy::should_implement_trait)]
     pub async fn next(&mut self) -> Option<Result<T>> {
@@ -203,7 +210,7 @@ impl<T: CursorItem + DeserializeOwned + Send + 'static> ItemStream<T> {
     }
 }
 
-impl<T: CursorItem + DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
+impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> Stream for ItemStream<T> {
     type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

@@ -75,6 +75,71 @@ impl Body {
     }
 }
 
+impl Body {
+    /// The body to send with `fields` added: set on a JSON object (replacing same-named
+    /// fields), appended as form fields to a form or multipart body. Any other body (or
+    /// none) cannot carry them, which is an error.
+    pub fn with_fields(
+        &self,
+        fields: &[(String, Value)],
+    ) -> std::result::Result<(Bytes, String), String> {
+        let cannot = |what: &str| {
+            let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+            Err(format!(
+                "cannot add the body fields {names:?} to {what}; they need a JSON, form or multipart body"
+            ))
+        };
+        match self {
+            Body::None => cannot("a request without a body"),
+            Body::Json(bytes) => Ok((add_json_fields(bytes, fields)?, "application/json".to_owned())),
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => {
+                let media = content_type.split(';').next().unwrap_or("").trim();
+                if media == "application/x-www-form-urlencoded" {
+                    let extra = Value::Object(fields.iter().cloned().collect());
+                    let extra = encoding::form_body(&extra).map_err(|e| e.to_string())?;
+                    let mut text = String::from_utf8_lossy(bytes).into_owned();
+                    if !text.is_empty() && !extra.is_empty() {
+                        text.push('&');
+                    }
+                    text.push_str(&extra);
+                    Ok((Bytes::from(text), content_type.clone()))
+                } else if media.ends_with("json") {
+                    Ok((add_json_fields(bytes, fields)?, content_type.clone()))
+                } else {
+                    cannot(&format!("a `{media}` body"))
+                }
+            }
+            Body::Multipart(form) => {
+                let mut form = form.clone();
+                for (name, value) in fields {
+                    form = form.field(name, value);
+                }
+                match &form.invalid {
+                    Some(e) => Err(e.clone()),
+                    None => Ok((form.body(), form.content_type())),
+                }
+            }
+        }
+    }
+}
+
+/// A JSON object body with `fields` set.
+fn add_json_fields(bytes: &[u8], fields: &[(String, Value)]) -> std::result::Result<Bytes, String> {
+    let mut body: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let Value::Object(map) = &mut body else {
+        return Err("cannot add body fields to a JSON body that is not an object".to_owned());
+    };
+    for (name, value) in fields {
+        map.insert(name.clone(), value.clone());
+    }
+    serde_json::to_vec(&body)
+        .map(Bytes::from)
+        .map_err(|e| e.to_string())
+}
+
 impl Request {
     /// A request with no query, headers or body.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
@@ -309,7 +374,7 @@ impl Request {
 /// Per-request options: extra headers and query pairs, and overrides of the client's
 /// timeout and retry count. Given to [`Call::with_options`](crate::runtime::client::Call::with_options),
 /// [`Request::with_options`] or [`Client::with_options`](crate::runtime::client::Client::with_options).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// Headers added to (and replacing same-named) client and operation headers.
@@ -322,6 +387,14 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// The idempotency key to send instead of a generated one (when the config names an idempotency header).
     pub idempotency_key: Option<String>,
+    /// Fields added to (and replacing same-named fields of) a JSON body, or sent as form
+    /// fields of a multipart or form body: what the spec does not declare, such as `top_k`
+    /// for a compatible server.
+    pub extra_body: Vec<(String, Value)>,
+    /// Whether a response that departs from the spec is an error (`Some(true)`) rather than
+    /// decoded forgivingly (see [`drift`](crate::runtime::drift)); `None` keeps the client's
+    /// choice.
+    pub strict: Option<bool>,
 }
 
 impl RequestOptions {
@@ -360,11 +433,25 @@ impl RequestOptions {
         self
     }
 
-    /// Merges `other` into `self`: its headers and query pairs are appended, its
-    /// timeout, retry count and key replace these when set.
+    /// Adds a field to the request body (see [`RequestOptions::extra_body`]).
+    pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra_body.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets whether a response that departs from the spec is an error.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
+        self
+    }
+
+    /// Merges `other` into `self`: its headers, query pairs and body fields are appended,
+    /// its timeout, retry count, key and strictness replace these when set.
     pub fn merge(&mut self, other: RequestOptions) {
         self.extra_headers.extend(other.extra_headers);
         self.extra_query.extend(other.extra_query);
+        self.extra_body.extend(other.extra_body);
+        self.strict = other.strict.or(self.strict);
         self.timeout = other.timeout.or(self.timeout);
         self.max_retries = other.max_retries.or(self.max_retries);
         self.idempotency_key = other.idempotency_key.or(self.idempotency_key.take());

@@ -23,6 +23,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use crate::runtime::client::Client;
+use crate::runtime::drift::Conformance;
 use crate::runtime::error::{DecodeError, Error, ErrorKind, Result, StreamError, TimeoutError};
 use crate::runtime::request::Request;
 
@@ -95,27 +96,39 @@ pub trait Format: Send + 'static {
 /// A JSON body decoded into `T`.
 pub struct Json<T>(PhantomData<fn() -> T>);
 
-impl<T: DeserializeOwned + Send + 'static> Format for Json<T> {
+impl<T: DeserializeOwned + Conformance + Send + 'static> Format for Json<T> {
     type Output = T;
 
-    fn finish(parts: &ResponseParts, body: ReceivedBody, client: &Client, _: Request) -> Result<T> {
-        decode_json(body.into_full()?, parts, client)
+    fn finish(
+        parts: &ResponseParts,
+        body: ReceivedBody,
+        client: &Client,
+        request: Request,
+    ) -> Result<T> {
+        decode_json(body.into_full()?, parts, client, &request)
     }
 }
 
-/// Decodes a JSON body, reporting the failing field path and keeping the body.
+/// Decodes a JSON body, forgiving or strict as the client and request say (see
+/// [`drift`](crate::runtime::drift)); what departs from the spec is logged at debug level.
+/// An error reports the failing field path and keeps the body.
 #[doc(hidden)]
-pub fn decode_json<T: DeserializeOwned>(
+pub fn decode_json<T: DeserializeOwned + Conformance>(
     bytes: Bytes,
     parts: &ResponseParts,
     client: &Client,
+    request: &Request,
 ) -> Result<T> {
     let request_id = || {
         parts
             .header(client.config().request_id_header)
             .map(str::to_owned)
     };
-    DecodeError::decode_located(&bytes).map_err(|(path, message)| {
+    let decoded = DecodeError::decode_located(&bytes, client.is_strict(request));
+    if let Ok(value) = &decoded {
+        crate::runtime::drift::log_drift(value, &request.describe());
+    }
+    decoded.map_err(|(path, message)| {
         ErrorKind::Decode(DecodeError {
             path,
             message,

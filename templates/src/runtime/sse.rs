@@ -27,6 +27,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 use crate::runtime::client::Client;
+use crate::runtime::drift::Conformance;
 use crate::runtime::error::{DecodeError, Error, ErrorBody, ErrorKind, Result, StreamError};
 use crate::runtime::request::Request;
 use crate::runtime::response::{ByteStream, Format, ReceivedBody, ResponseParts};
@@ -265,6 +266,7 @@ impl Stream for Closed {
 pub struct SseStream<T> {
     events: EventStream,
     done: bool,
+    strict: bool,
     item: PhantomData<fn() -> T>,
 }
 
@@ -277,14 +279,23 @@ impl<T> std::fmt::Debug for SseStream<T> {
     }
 }
 
-impl<T: DeserializeOwned> SseStream<T> {
-    /// Decodes the events of a byte stream.
+impl<T: DeserializeOwned + Conformance> SseStream<T> {
+    /// Decodes the events of a byte stream, forgiving what departs from the spec (see
+    /// [`drift`](crate::runtime::drift)).
     pub fn new(bytes: ByteStream) -> Self {
         SseStream {
             events: EventStream::new(bytes),
             done: false,
+            strict: false,
             item: PhantomData,
         }
+    }
+
+    /// Makes an event that departs from the spec an `Err(Decode)` item (see
+    /// `ClientBuilder::strict`).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// The next item, without needing a `StreamExt` import.
@@ -298,7 +309,7 @@ impl<T: DeserializeOwned> SseStream<T> {
         self.events
     }
 
-    fn decode(event: &SseEvent) -> std::result::Result<T, Error> {
+    fn decode(event: &SseEvent, strict: bool) -> std::result::Result<T, Error> {
         if event.event == "error" {
             return Err(in_stream_error(
                 event,
@@ -314,7 +325,12 @@ impl<T: DeserializeOwned> SseStream<T> {
         if let Some(value) = error_object {
             return Err(in_stream_error(event, Some(&value)));
         }
-        DecodeError::decode_located(event.data.as_bytes()).map_err(|(path, message)| {
+        let decoded = DecodeError::decode_located::<T>(event.data.as_bytes(), strict);
+        if let Ok(value) = &decoded {
+            let what = format_args!("stream event `{}`", event.event);
+            crate::runtime::drift::log_drift(value, &what);
+        }
+        decoded.map_err(|(path, message)| {
             ErrorKind::Decode(DecodeError {
                 path,
                 message,
@@ -356,7 +372,7 @@ fn lenient_error_body(value: &serde_json::Value) -> Option<ErrorBody> {
     (body != ErrorBody::default()).then_some(body)
 }
 
-impl<T: DeserializeOwned> Stream for SseStream<T> {
+impl<T: DeserializeOwned + Conformance> Stream for SseStream<T> {
     type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -385,7 +401,7 @@ impl<T: DeserializeOwned> Stream for SseStream<T> {
             if event.data.trim().is_empty() && event.event != "error" {
                 continue;
             }
-            return Poll::Ready(Some(match Self::decode(&event) {
+            return Poll::Ready(Some(match Self::decode(&event, this.strict) {
                 Ok(item) => Ok(item),
                 Err(e) => {
                     if matches!(e.kind(), ErrorKind::Stream(_)) {
@@ -403,7 +419,7 @@ impl<T: DeserializeOwned> Stream for SseStream<T> {
 /// streaming methods, whose call yields an [`SseStream<T>`].
 pub struct Sse<T>(PhantomData<fn() -> T>);
 
-impl<T: DeserializeOwned + Send + 'static> Format for Sse<T> {
+impl<T: DeserializeOwned + Conformance + Send + 'static> Format for Sse<T> {
     type Output = SseStream<T>;
     const STREAMING: bool = true;
     const ACCEPT: &'static str = "text/event-stream";
@@ -411,10 +427,10 @@ impl<T: DeserializeOwned + Send + 'static> Format for Sse<T> {
     fn finish(
         _: &ResponseParts,
         body: ReceivedBody,
-        _: &Client,
-        _: Request,
+        client: &Client,
+        request: Request,
     ) -> Result<SseStream<T>> {
-        Ok(SseStream::new(body.into_stream()))
+        Ok(SseStream::new(body.into_stream()).strict(client.is_strict(&request)))
     }
 }
 
@@ -560,6 +576,8 @@ mod tests {
     struct Chunk {
         n: u32,
     }
+
+    impl Conformance for Chunk {}
 
     fn typed(chunks: Vec<&'static [u8]>) -> Vec<std::result::Result<Chunk, String>> {
         let stream = ByteStream::new(Chunks(chunks.into_iter().map(Bytes::from_static).collect()));

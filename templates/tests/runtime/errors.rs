@@ -303,3 +303,5 @@ async fn unserializable_bodies_are_encode_errors() {
     );
     assert!(server.requests().is_empty());
 }
+
+impl client_runtime::runtime::Conformance for Completion {}

@@ -285,3 +285,7 @@ async fn the_documented_example_runs() {
     );
     assert_eq!(server.requests()[1].header("x-trace"), Some("1"));
 }
+
+impl client_runtime::runtime::Conformance for ChatCompletion {}
+impl client_runtime::runtime::Conformance for ChatCompletionChunk {}
+impl client_runtime::runtime::Conformance for OpenAIFile {}

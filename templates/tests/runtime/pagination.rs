@@ -161,3 +161,6 @@ async fn a_repeated_cursor_stops_instead_of_looping() {
     assert_eq!(items.len(), 2);
     assert_eq!(server.requests().len(), 2);
 }
+
+impl client_runtime::runtime::Conformance for Model {}
+impl client_runtime::runtime::Conformance for Event {}

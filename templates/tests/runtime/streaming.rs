@@ -264,3 +264,5 @@ async fn an_undecodable_event_is_reported_and_the_stream_goes_on() {
     );
     assert!(stream.next().await.is_none());
 }
+
+impl client_runtime::runtime::Conformance for ChatChunk {}
