@@ -1460,6 +1460,29 @@ impl<'a> Completions<'a> {
                     .json(&body),
             )
     }
+    /// Creates a completion for the provided prompt and parameters.
+    ///
+    /// Returns a completion object, or a sequence of completion objects if the request is streamed.
+    ///
+    /// `POST /completions` (operationId `createCompletion`).
+    ///
+    /// Streams the response: sends `stream: true` and yields each server-sent event as it arrives.
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies by status, decoded with [`ApiError::body_as`](crate::runtime::ApiError::body_as): `429` [`ErrorResponse`](crate::types::ErrorResponse).
+    pub fn create_stream(
+        &self,
+        body: crate::types::CreateCompletionRequest,
+    ) -> crate::runtime::Call<
+        crate::runtime::Sse<crate::types::CreateCompletionResponse>,
+    > {
+        self.client
+            .call(
+                crate::runtime::Request::new(::reqwest::Method::POST, "/completions")
+                    .json_with_field(&body, "stream", true),
+            )
+    }
 }
 #[cfg(feature = "containers")]
 /// The `containers` resource: a handle borrowed from a [`crate::Client`].

@@ -99,7 +99,10 @@ impl fmt::Display for DriftKind {
             DriftKind::Missing => f.write_str("a required field is missing"),
             DriftKind::Null => f.write_str("null where the spec does not allow it"),
             DriftKind::Invalid { reason, .. } => {
-                write!(f, "a value its type cannot hold ({reason}); kept as received")
+                write!(
+                    f,
+                    "a value its type cannot hold ({reason}); kept as received"
+                )
             }
             DriftKind::NoVariant => {
                 f.write_str("matches none of the union's variants; kept as received")
@@ -157,7 +160,8 @@ pub trait ExtraFields {
         &self,
         name: &str,
     ) -> Option<std::result::Result<T, DecodeError>> {
-        self.extra_field(name).map(|value| from_value(value.clone()))
+        self.extra_field(name)
+            .map(|value| from_value(value.clone()))
     }
 
     /// The undeclared fields, to add, change or remove some before encoding. A field named
@@ -184,7 +188,8 @@ pub trait ExtraFields {
 /// it fails only on bytes that are not JSON, or JSON of the wrong kind altogether (a string
 /// where `T` is an object, say). This is what every call does with a response.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, DecodeError> {
-    decode_slice(bytes, false).map_err(|(path, message)| DecodeError::standalone(path, message, bytes))
+    decode_slice(bytes, false)
+        .map_err(|(path, message)| DecodeError::standalone(path, message, bytes))
 }
 
 /// [`from_slice`] for a string.
@@ -202,10 +207,9 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> std::result::Result<T, D
 /// variant is an error naming the field. Undeclared fields are kept (OpenAPI objects are
 /// open unless they say otherwise) and unknown enum values and union tags are kept in
 /// `Other`/`Unknown` (new values are how an API grows).
-pub fn from_slice_strict<T: DeserializeOwned>(
-    bytes: &[u8],
-) -> std::result::Result<T, DecodeError> {
-    decode_slice(bytes, true).map_err(|(path, message)| DecodeError::standalone(path, message, bytes))
+pub fn from_slice_strict<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, DecodeError> {
+    decode_slice(bytes, true)
+        .map_err(|(path, message)| DecodeError::standalone(path, message, bytes))
 }
 
 /// [`from_slice_strict`] for a string.
@@ -214,9 +218,7 @@ pub fn from_str_strict<T: DeserializeOwned>(text: &str) -> std::result::Result<T
 }
 
 /// [`from_slice_strict`] for an already-parsed value.
-pub fn from_value_strict<T: DeserializeOwned>(
-    value: Value,
-) -> std::result::Result<T, DecodeError> {
+pub fn from_value_strict<T: DeserializeOwned>(value: Value) -> std::result::Result<T, DecodeError> {
     decode_value(value, true)
 }
 
@@ -228,7 +230,11 @@ fn decode_value<T: DeserializeOwned>(
         Ok(bytes) => bytes,
         Err(e) => return Err(DecodeError::standalone(".".into(), e.to_string(), b"")),
     };
-    let _mode = ModeGuard::set(if strict { Mode::Strict } else { Mode::Forgiving });
+    let _mode = ModeGuard::set(if strict {
+        Mode::Strict
+    } else {
+        Mode::Forgiving
+    });
     match T::deserialize(&value) {
         Ok(decoded) => Ok(decoded),
         Err(_) => decode_slice(&bytes, strict)
@@ -245,7 +251,11 @@ pub fn decode_slice<T: DeserializeOwned>(
     strict: bool,
 ) -> std::result::Result<T, (String, String)> {
     let first = {
-        let _mode = ModeGuard::set(if strict { Mode::Strict } else { Mode::Forgiving });
+        let _mode = ModeGuard::set(if strict {
+            Mode::Strict
+        } else {
+            Mode::Forgiving
+        });
         match serde_json::from_slice(bytes) {
             Ok(value) => return Ok(value),
             Err(e) => e,
@@ -269,7 +279,11 @@ fn locate<T: DeserializeOwned>(
     strict: bool,
     first: &serde_json::Error,
 ) -> (String, String) {
-    let _mode = ModeGuard::set(if strict { Mode::Strict } else { Mode::Forgiving });
+    let _mode = ModeGuard::set(if strict {
+        Mode::Strict
+    } else {
+        Mode::Forgiving
+    });
     let _locating = Locating::start();
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -948,7 +962,7 @@ pub fn attempt<T: DeserializeOwned, U>(
 
 /// Decodes a union whose variant the value does not name on its own (an untagged union, or
 /// tagged variants sharing a tag value): the first variant that matches the spec exactly,
-/// in order; when none does and decoding forgives, the variant with the fewest departures,
+/// in order; when none does and decoding forgives, the variant that fits best ([`fit`]),
 /// else `unknown`. Strict (or with no variant and no `unknown`), the error names the field
 /// inside the variant that got furthest, and each variant's failure.
 #[doc(hidden)]
@@ -972,12 +986,12 @@ pub fn pick<U: Conformance, E: de::Error>(
     }
     if mode != Mode::Strict {
         let _buffered = ModeGuard::set(Mode::Buffered);
-        let mut best: Option<(usize, U)> = None;
+        let mut best: Option<((usize, usize), U)> = None;
         for (_, try_variant) in tries {
             if let Ok(decoded) = try_variant(&value, false) {
-                let count = decoded.drift().len();
-                if best.as_ref().is_none_or(|(least, _)| count < *least) {
-                    best = Some((count, decoded));
+                let score = fit(&decoded.drift());
+                if best.as_ref().is_none_or(|(least, _)| score < *least) {
+                    best = Some((score, decoded));
                 }
             }
         }
@@ -989,6 +1003,18 @@ pub fn pick<U: Conformance, E: de::Error>(
         }
     }
     Err(no_variant(name, failures, locating))
+}
+
+/// How badly a forgiving decode fits a union's variant, smaller is better: first the
+/// departures of the variant's own fields (a wrong tag or role, a missing id: the value is
+/// likely another variant), then all of them (a `null` deep inside the content says little
+/// about which variant the value is).
+fn fit(drift: &[Drift]) -> (usize, usize) {
+    let own = drift
+        .iter()
+        .filter(|d| !d.path.contains(['.', '[']))
+        .count();
+    (own, drift.len())
 }
 
 /// The error of a union value that matches none of its variants.
@@ -1056,7 +1082,12 @@ pub fn no_variant_here(value: &Value, path: &mut String, out: &mut Vec<Drift>) {
 
 /// Visits a declared field: its departures, under `path.name`.
 #[doc(hidden)]
-pub fn visit<T: Conformance + ?Sized>(value: &T, path: &mut String, name: &str, out: &mut Vec<Drift>) {
+pub fn visit<T: Conformance + ?Sized>(
+    value: &T,
+    path: &mut String,
+    name: &str,
+    out: &mut Vec<Drift>,
+) {
     let len = push_field(path, name);
     value.collect_drift(path, out);
     path.truncate(len);

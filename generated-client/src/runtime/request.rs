@@ -93,7 +93,10 @@ impl Body {
         };
         match self {
             Body::None => cannot("a request without a body"),
-            Body::Json(bytes) => Ok((add_json_fields(bytes, fields)?, "application/json".to_owned())),
+            Body::Json(bytes) => Ok((
+                add_json_fields(bytes, fields)?,
+                "application/json".to_owned(),
+            )),
             Body::Bytes {
                 bytes,
                 content_type,

@@ -505,6 +505,19 @@ fn tagged_def(
         let variant = ident(&v.name);
         quote!(Self::#variant(value) => crate::runtime::drift::Conformance::collect_drift(value, path, out),)
     });
+    // A value without its tag is one of the variants whose tag is optional (`type` of an
+    // "easy" input message), or departs from the spec.
+    let optional_tag: Vec<TokenStream> = t
+        .variants
+        .iter()
+        .filter(|v| tag_is_optional(space, &v.ty, tag))
+        .map(|v| try_variant(&v.name))
+        .collect();
+    let untagged = if optional_tag.is_empty() {
+        quote!(crate::runtime::drift::missing_tag(value, #type_name, #tag, Self::Unknown)?)
+    } else {
+        quote!(crate::runtime::drift::pick(value, #type_name, &[#(#optional_tag),*], ::std::option::Option::Some(Self::Unknown))?)
+    };
     quote! {
         #docs
         #cfg
@@ -523,7 +536,7 @@ fn tagged_def(
                 ::std::result::Result::Ok(match crate::runtime::model::tag_of(&value, #tag) {
                     #(#arms)*
                     ::std::option::Option::Some(_) => Self::Unknown(value),
-                    ::std::option::Option::None => crate::runtime::drift::missing_tag(value, #type_name, #tag, Self::Unknown)?,
+                    ::std::option::Option::None => #untagged,
                 })
             }
         }
@@ -544,6 +557,19 @@ fn tagged_def(
             }
         }
         #(#froms)*
+    }
+}
+
+/// Whether a variant's struct declares the tag property but does not require it.
+fn tag_is_optional(space: &TypeSpace, ty: &TypeRef, tag: &str) -> bool {
+    match ty {
+        TypeRef::Boxed(inner) => tag_is_optional(space, inner, tag),
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            TypeKind::Alias(inner) => tag_is_optional(space, inner, tag),
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.json_name == tag && !f.required),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -658,7 +658,10 @@ impl<'a> Lowering<'a> {
             let mut variants = Vec::new();
             let mut seen = HashSet::new();
             for (provisional, ty, docs, member) in members {
-                let mut values = self.tag_values(ty, &tag);
+                // Under an explicit discriminator, an optional constant is the tag too: the
+                // value may be left out (an "easy" input message without `type`), but when
+                // it is there, it says which member this is.
+                let mut values = self.tag_values(ty, &tag, discriminator.is_some());
                 if let (Some(d), ReferenceOr::Reference { reference }) = (discriminator, member) {
                     let mapped: Vec<String> = d
                         .mapping
@@ -682,8 +685,19 @@ impl<'a> Lowering<'a> {
                     }
                     continue 'candidates;
                 }
+                let mut shared = |value: &String| {
+                    members
+                        .iter()
+                        .filter(|(_, other, _, _)| other != ty)
+                        .any(|(_, other, _, _)| {
+                            self.tag_values(other, &tag, discriminator.is_some())
+                                .contains(value)
+                        })
+                };
                 let name = match (member, values.as_slice()) {
-                    (ReferenceOr::Reference { .. }, [single]) => names::variant_name(single),
+                    (ReferenceOr::Reference { .. }, [single]) if !shared(single) => {
+                        names::variant_name(single)
+                    }
                     _ => provisional.clone(),
                 };
                 variants.push(TaggedVariant {
@@ -726,7 +740,7 @@ impl<'a> Lowering<'a> {
         props
     }
 
-    fn tag_values(&mut self, ty: &TypeRef, tag: &str) -> Vec<String> {
+    fn tag_values(&mut self, ty: &TypeRef, tag: &str, optional: bool) -> Vec<String> {
         let TypeRef::Named(id) = ty else {
             return Vec::new();
         };
@@ -735,12 +749,18 @@ impl<'a> Lowering<'a> {
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
-                .find(|f| f.json_name == tag && f.required)
+                .find(|f| f.json_name == tag && (f.required || optional))
                 .and_then(|f| self.single_value(&f.ty))
                 .into_iter()
                 .collect(),
             TypeKind::Tagged(t) if t.tag == tag => {
-                t.variants.iter().flat_map(|v| v.values.clone()).collect()
+                let mut values: Vec<String> = Vec::new();
+                for value in t.variants.iter().flat_map(|v| &v.values) {
+                    if !values.contains(value) {
+                        values.push(value.clone());
+                    }
+                }
+                values
             }
             _ => Vec::new(),
         }

@@ -549,7 +549,9 @@ mod tests {
 
     const FULL: &str = r#"{"id":"a","count":2,"any":null,"required_nullable":null,"optional":4,"optional_any":null,"both":null,"role":"user","inner":{"tokens":1,"list":[0.5]}}"#;
 
-    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(json: &str) -> (T, serde_json::Value) {
+    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(
+        json: &str,
+    ) -> (T, serde_json::Value) {
         let value: T = drift::from_str(json).unwrap();
         let again = serde_json::to_value(&value).unwrap();
         let original: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -609,13 +611,17 @@ mod tests {
             let e = drift::from_str_strict::<Object>(json).unwrap_err();
             (e.path, e.message)
         };
-        let (path, message) = error(r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","optional":null}"#);
+        let (path, message) = error(
+            r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","optional":null}"#,
+        );
         assert_eq!(path, "optional");
         assert!(message.contains("null"), "{message}");
         let (path, message) = error(r#"{"id":"a","any":1,"required_nullable":1,"role":"x"}"#);
         assert_eq!(path, ".");
         assert!(message.starts_with("missing field `count`"), "{message}");
-        let (path, _) = error(r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","inner":{"tokens":1,"list":["x"]}}"#);
+        let (path, _) = error(
+            r#"{"id":"a","count":1,"any":1,"required_nullable":1,"role":"x","inner":{"tokens":1,"list":["x"]}}"#,
+        );
         assert_eq!(path, "inner.list[0]");
         // Not an object at all: an error in either mode.
         assert!(drift::from_str::<Object>("[1]").is_err());
@@ -655,7 +661,10 @@ mod tests {
     fn locals_do_not_shadow_fields() {
         let json = r#"{"key":2,"map":1,"reader":3,"writer":4,"other":5}"#;
         let (value, _) = round_trip::<Shadowing>(json);
-        assert_eq!((value.map, value.key, value.reader, value.writer), (1, Some(2), Some(3), Some(4)));
+        assert_eq!(
+            (value.map, value.key, value.reader, value.writer),
+            (1, Some(2), Some(3), Some(4))
+        );
     }
 
     #[test]
