@@ -10,6 +10,7 @@ pub mod types;
 #[rustfmt::skip]
 pub mod resources;
 pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
+pub use runtime::{Conformance, Drift, DriftKind, ExtraFields};
 /// How a [`Client`] finds its settings: the key in `OPENAI_API_KEY`, the base URL in `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
 ///
 /// `Client::from_env()` reads them; `Client::builder()` sets them in code.

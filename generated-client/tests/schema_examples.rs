@@ -71,7 +71,7 @@ mod spec_examples {
         fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
             mut map: A,
         ) -> ::std::result::Result<Self, A::Error> {
-            let mut reader = ::openai_client::runtime::drift::Reader::new();
+            let mut reader = ::openai_client::runtime::drift::Reader::new("an object");
             let mut slot = ::std::option::Option::None;
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::openai_client::runtime::model::Key<'de>>()?

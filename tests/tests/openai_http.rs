@@ -27,20 +27,8 @@ use openai_client::{Client, ErrorKind};
 use serde_json::{Value, json};
 use server::{Part, Recorded, Reply, TestServer, multipart_parts};
 
-/// A client for `base_url` that reads nothing from the environment, never retries, and
-/// uses an HTTP client with proxies off (so no request can leave the machine).
 fn client_at(base_url: &str) -> Client {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("the HTTP client builds");
-    Client::builder_with(&openai_client::CONFIG)
-        .api_key("sk-test")
-        .base_url(base_url)
-        .max_retries(0)
-        .timeout(Duration::from_secs(20))
-        .env_source(|_| None)
-        .http_client(http)
+    server::client_builder_at(base_url)
         .build()
         .expect("the client builds")
 }

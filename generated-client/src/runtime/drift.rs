@@ -496,24 +496,25 @@ fn push_field(path: &mut String, name: &str) -> usize {
 // Reading a struct (called by `object_impls!`)
 // ----------------------------------------------------------------------------------------
 
-/// The state of one struct being decoded: the mode and what it records.
+/// The state of one struct being decoded: the mode, what it records, and whether the
+/// object had any of the struct's fields at all.
 #[doc(hidden)]
 pub struct Reader {
     mode: Mode,
     extra: Extra,
-}
-
-impl Default for Reader {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// What the struct is (`struct Name`), for errors.
+    expecting: &'static str,
+    /// Whether a declared field (or a key for a flattened member) was present.
+    matched: bool,
 }
 
 impl Reader {
-    pub fn new() -> Reader {
+    pub fn new(expecting: &'static str) -> Reader {
         Reader {
             mode: mode(),
             extra: Extra::default(),
+            expecting,
+            matched: false,
         }
     }
 
@@ -523,6 +524,7 @@ impl Reader {
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<T>, A::Error> {
+        self.matched = true;
         if self.mode == Mode::Buffered {
             return Ok(self.buffered(map, name, false)?.flatten());
         }
@@ -539,6 +541,7 @@ impl Reader {
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<T>, A::Error> {
+        self.matched = true;
         if self.mode == Mode::Buffered {
             return Ok(self.buffered(map, name, true)?.flatten());
         }
@@ -578,6 +581,7 @@ impl Reader {
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<Option<T>>, A::Error> {
+        self.matched = true;
         if self.mode == Mode::Buffered {
             let raw: Value = map.next_value()?;
             if raw.is_null() {
@@ -660,11 +664,14 @@ impl Reader {
         &mut self,
         rest: Map<String, Value>,
     ) -> Result<T, E> {
+        self.matched |= !rest.is_empty();
         T::deserialize(Value::Object(rest)).map_err(E::custom)
     }
 
     /// The value of a required field once every key is read: missing is recorded (an
-    /// error when strict) and the field takes its default.
+    /// error when strict) and the field takes its default. An object with none of the
+    /// struct's fields is not this struct with everything missing but something else: an
+    /// error in every mode (kept as received one level up, when there is one).
     pub fn take<T: Default, E: de::Error>(
         &mut self,
         slot: Option<T>,
@@ -676,6 +683,12 @@ impl Reader {
                 if self.extra.drift_of(name).is_none() {
                     if self.mode == Mode::Strict {
                         return Err(E::missing_field(name));
+                    }
+                    if !self.matched {
+                        return Err(E::custom(format_args!(
+                            "an object with none of the fields of {} (missing field `{name}`)",
+                            self.expecting
+                        )));
                     }
                     self.extra.record(name, DriftKind::Missing);
                 }

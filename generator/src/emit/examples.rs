@@ -94,7 +94,7 @@ pub fn schema_examples(model: &Model, config: &Config, features: &Features) -> T
         impl<T: ::serde::de::DeserializeOwned + ::std::default::Default> ::#krate::runtime::model::FromMap for Holder<T> {
             const EXPECTING: &'static str = "an object";
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
-                let mut reader = ::#krate::runtime::drift::Reader::new();
+                let mut reader = ::#krate::runtime::drift::Reader::new("an object");
                 let mut slot = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map.next_key::<::#krate::runtime::model::Key<'de>>()? {
                     if key.as_str() == "value" {

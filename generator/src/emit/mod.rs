@@ -191,6 +191,7 @@ fn lib_rs(
         pub mod resources;
 
         pub use runtime::{Call, #client_use, ClientBuilder, Error, ErrorKind, RequestOptions};
+        pub use runtime::{Conformance, Drift, DriftKind, ExtraFields};
 
         #client_config
     }

@@ -76,7 +76,7 @@ macro_rules! __object_impls {
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
-                let mut reader = $crate::runtime::drift::Reader::new();
+                let mut reader = $crate::runtime::drift::Reader::new(<Self as $crate::runtime::model::FromMap>::EXPECTING);
                 $(let mut $field = ::std::option::Option::None;)*
                 $(let mut $additional = ::std::collections::BTreeMap::new();)?
                 $(let mut $rest = ::serde_json::Map::new();)?
@@ -644,6 +644,25 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&body).unwrap(),
             json!({"top_k": 40, "tokens": "many"})
+        );
+    }
+
+    #[test]
+    fn an_object_with_none_of_the_fields_is_something_else() {
+        let error = drift::from_str::<Object>(r#"{"message":"not found","code":404}"#).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("none of the fields of struct Object"),
+            "{error}"
+        );
+        // One level down, it is kept as received.
+        let (value, _) = round_trip::<Object>(r#"{"id":"a","role":"user","inner":{"x":1}}"#);
+        assert_eq!(value.inner, None);
+        let drift = value.drift();
+        assert!(
+            matches!(&drift[0], inner if inner.path == "inner" && matches!(inner.kind, DriftKind::Invalid { .. })),
+            "{drift:?}"
         );
     }
 

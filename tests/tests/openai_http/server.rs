@@ -503,3 +503,20 @@ fn parse_part(section: &[u8]) -> Part {
         data,
     }
 }
+
+/// A builder of the generated OpenAI client for `base_url` that reads nothing from the
+/// environment, never retries, and uses an HTTP client with proxies off (so no request can
+/// leave the machine).
+pub fn client_builder_at(base_url: &str) -> openai_client::ClientBuilder {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("the HTTP client builds");
+    openai_client::Client::builder_with(&openai_client::CONFIG)
+        .api_key("sk-test")
+        .base_url(base_url)
+        .max_retries(0)
+        .timeout(std::time::Duration::from_secs(20))
+        .env_source(|_| None)
+        .http_client(http)
+}
