@@ -43,14 +43,9 @@ mod spec_examples {
                 }
                 for (key, new) in y {
                     if !x.contains_key(key) {
-                        let path = format!("{at}/{key}");
-                        match new {
-                            _ => {
-                                out.push(
-                                    format!("`{path}` was missing, re-encoded as {new}"),
-                                )
-                            }
-                        }
+                        out.push(
+                            format!("`{at}/{key}` was missing, re-encoded as {new}"),
+                        );
                     }
                 }
             }

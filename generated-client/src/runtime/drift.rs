@@ -1071,7 +1071,7 @@ pub fn missing_tag<U, E: de::Error>(
 /// does not know (a new variant is how an API grows), [`DriftKind::NoVariant`] for anything
 /// else. `null` is the placeholder of a missing field, reported by the field.
 #[doc(hidden)]
-pub fn unknown_tagged(value: &Value, tag: &str, path: &mut String, out: &mut Vec<Drift>) {
+pub fn unknown_tagged(value: &Value, tag: &str, path: &str, out: &mut Vec<Drift>) {
     if !value.is_null() && crate::runtime::model::tag_of(value, tag).is_none() {
         no_variant_here(value, path, out);
     }
@@ -1080,10 +1080,10 @@ pub fn unknown_tagged(value: &Value, tag: &str, path: &mut String, out: &mut Vec
 /// The drift of an untagged union's `Unknown` value (`null` is the placeholder of a missing
 /// field, reported by the field).
 #[doc(hidden)]
-pub fn no_variant_here(value: &Value, path: &mut String, out: &mut Vec<Drift>) {
+pub fn no_variant_here(value: &Value, path: &str, out: &mut Vec<Drift>) {
     if !value.is_null() {
         out.push(Drift {
-            path: path.clone(),
+            path: path.to_owned(),
             kind: DriftKind::NoVariant,
         });
     }
