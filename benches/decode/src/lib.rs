@@ -207,7 +207,7 @@ pub fn stream_body() -> Vec<Bytes> {
 
 /// Ours: the body decoder the client uses for JSON responses.
 pub fn ours_completion(bytes: &[u8]) -> openai_client::types::CreateChatCompletionResponse {
-    openai_client::runtime::error::DecodeError::decode_located(bytes)
+    openai_client::runtime::error::DecodeError::decode_located(bytes, false)
         .expect("our types decode the completion")
 }
 
