@@ -333,6 +333,7 @@ thread_local! {
 
 /// The mode of decodes on this thread.
 #[doc(hidden)]
+#[inline]
 pub fn mode() -> Mode {
     MODE.with(Cell::get)
 }
@@ -509,6 +510,7 @@ pub struct Reader {
 }
 
 impl Reader {
+    #[inline(always)]
     pub fn new(expecting: &'static str) -> Reader {
         Reader {
             mode: mode(),
@@ -519,36 +521,42 @@ impl Reader {
     }
 
     /// A required field that must not be `null` (`T`).
+    #[inline(always)]
     pub fn required<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<T>, A::Error> {
         self.matched = true;
-        if self.mode == Mode::Buffered {
-            return Ok(self.buffered(map, name, false)?.flatten());
+        match self.mode {
+            Mode::Forgiving => {
+                let value = map.next_value::<Option<T>>()?;
+                if value.is_none() {
+                    self.null(name);
+                }
+                Ok(value)
+            }
+            Mode::Strict => map.next_value_seed(NotNull::<T>(PhantomData)),
+            Mode::Buffered => Ok(self.buffered(map, name, false)?.flatten()),
         }
-        let value = map.next_value_seed(NotNull::<T>(self.mode, PhantomData))?;
-        if value.is_none() {
-            self.extra.record(name, DriftKind::Null);
-        }
-        Ok(value)
     }
 
     /// A required field whose type takes `null` itself (any JSON value).
+    #[inline(always)]
     pub fn required_any<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<T>, A::Error> {
         self.matched = true;
-        if self.mode == Mode::Buffered {
-            return Ok(self.buffered(map, name, true)?.flatten());
+        match self.mode {
+            Mode::Buffered => Ok(self.buffered(map, name, true)?.flatten()),
+            _ => map.next_value().map(Some),
         }
-        map.next_value().map(Some)
     }
 
     /// A required, nullable field (`Option<T>`, `null` is `None`).
+    #[inline(always)]
     pub fn required_nullable<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
@@ -558,6 +566,7 @@ impl Reader {
     }
 
     /// An optional field that must not be `null` (`Option<T>`).
+    #[inline(always)]
     pub fn option<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
@@ -567,6 +576,7 @@ impl Reader {
     }
 
     /// An optional field whose type takes `null` itself (`Option<Value>`: `null` is `Some(Null)`).
+    #[inline(always)]
     pub fn option_any<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
@@ -576,24 +586,28 @@ impl Reader {
     }
 
     /// An optional, nullable field (`Option<Option<T>>`: absent, `null`, a value).
+    #[inline(always)]
     pub fn nullable<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
         name: &'static str,
     ) -> Result<Option<Option<T>>, A::Error> {
         self.matched = true;
-        if self.mode == Mode::Buffered {
-            let raw: Value = map.next_value()?;
-            if raw.is_null() {
-                return Ok(Some(None));
-            }
-            return Ok(self.try_value(raw, name).map(Some));
+        match self.mode {
+            Mode::Buffered => self.buffered_nullable(map, name),
+            _ => map.next_value::<Option<T>>().map(Some),
         }
-        map.next_value::<Option<T>>().map(Some)
+    }
+
+    /// A `null` where the spec does not allow one, while forgiving.
+    #[cold]
+    fn null(&mut self, name: &'static str) {
+        self.extra.record(name, DriftKind::Null);
     }
 
     /// Reads the value as JSON, then tries `T` on it: `Ok(None)` for a `null` (recorded
     /// unless `null_ok`), `Ok(Some(None))` for a value that does not fit (recorded).
+    #[cold]
     fn buffered<'de, T: DeserializeOwned, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
@@ -606,6 +620,20 @@ impl Reader {
             return Ok(None);
         }
         Ok(Some(self.try_value(raw, name)))
+    }
+
+    /// [`Reader::buffered`] for a nullable field.
+    #[cold]
+    fn buffered_nullable<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<Option<Option<T>>, A::Error> {
+        let raw: Value = map.next_value()?;
+        if raw.is_null() {
+            return Ok(Some(None));
+        }
+        Ok(self.try_value(raw, name).map(Some))
     }
 
     fn try_value<T: DeserializeOwned>(
@@ -672,6 +700,7 @@ impl Reader {
     /// error when strict) and the field takes its default. An object with none of the
     /// struct's fields is not this struct with everything missing but something else: an
     /// error in every mode (kept as received one level up, when there is one).
+    #[inline(always)]
     pub fn take<T: Default, E: de::Error>(
         &mut self,
         slot: Option<T>,
@@ -679,43 +708,50 @@ impl Reader {
     ) -> Result<T, E> {
         match slot {
             Some(value) => Ok(value),
-            None => {
-                if self.extra.drift_of(name).is_none() {
-                    if self.mode == Mode::Strict {
-                        return Err(E::missing_field(name));
-                    }
-                    if !self.matched {
-                        return Err(E::custom(format_args!(
-                            "an object with none of the fields of {} (missing field `{name}`)",
-                            self.expecting
-                        )));
-                    }
-                    self.extra.record(name, DriftKind::Missing);
-                }
-                Ok(T::default())
-            }
+            None => self.missing(name).map(|()| T::default()),
         }
     }
 
+    /// A required field without a value once every key is read.
+    #[cold]
+    fn missing<E: de::Error>(&mut self, name: &'static str) -> Result<(), E> {
+        if self.extra.drift_of(name).is_some() {
+            // `null` or a value that did not fit: recorded when read.
+            return Ok(());
+        }
+        if self.mode == Mode::Strict {
+            return Err(E::missing_field(name));
+        }
+        if !self.matched {
+            return Err(E::custom(format_args!(
+                "an object with none of the fields of {} (missing field `{name}`)",
+                self.expecting
+            )));
+        }
+        self.extra.record(name, DriftKind::Missing);
+        Ok(())
+    }
+
     /// What the struct keeps besides its declared fields.
+    #[inline(always)]
     pub fn finish(self) -> Extra {
         self.extra
     }
 }
 
-/// Reads `Option<T>`, where `null` is a departure from the spec: `None` when forgiving,
-/// an error (inside the value, so the error's path names the field) when strict.
-struct NotNull<T>(Mode, PhantomData<fn() -> T>);
+/// Reads `T` where `null` is an error naming the field (inside the value, so that a
+/// located error's path ends at the field): how a strict decode reads a non-nullable field.
+struct NotNull<T>(PhantomData<fn() -> T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for NotNull<T> {
     type Value = Option<T>;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_option(NotNullVisitor::<T>(self.0, PhantomData))
+        deserializer.deserialize_option(NotNullVisitor::<T>(PhantomData))
     }
 }
 
-struct NotNullVisitor<T>(Mode, PhantomData<fn() -> T>);
+struct NotNullVisitor<T>(PhantomData<fn() -> T>);
 
 impl<'de, T: Deserialize<'de>> de::Visitor<'de> for NotNullVisitor<T> {
     type Value = Option<T>;
@@ -725,10 +761,7 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for NotNullVisitor<T> {
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        if self.0 == Mode::Strict {
-            return Err(E::custom("null where the spec does not allow it"));
-        }
-        Ok(None)
+        Err(E::custom("null where the spec does not allow it"))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
