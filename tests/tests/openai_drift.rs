@@ -337,6 +337,17 @@ async fn pages_of_drifted_items_decode_across_pages() {
         Some("file-2")
     );
 
+    let page = client(&server)
+        .files()
+        .list(ListFilesParams::new())
+        .await
+        .expect("the first page");
+    assert_eq!(
+        page.extra_fields.get("object"),
+        Some(&json!("list")),
+        "the page's own fields are kept"
+    );
+
     let error = strict_client(&server)
         .files()
         .list(ListFilesParams::new())

@@ -302,7 +302,19 @@ fn locate<T: DeserializeOwned>(
 pub fn log_drift<T: Conformance>(value: &T, what: &dyn fmt::Display) {
     if log::log_enabled!(log::Level::Debug) {
         for drift in value.drift() {
-            log::debug!("{what}: the response departs from the spec at {drift}");
+            // The kind without the value: a log line never carries response data.
+            let kind = match drift.kind {
+                DriftKind::Missing => "a required field is missing",
+                DriftKind::Null => "null where the spec does not allow it",
+                DriftKind::Invalid { .. } => "a value its type cannot hold (kept as received)",
+                DriftKind::NoVariant => "matches none of the union's variants (kept as received)",
+            };
+            let path = if drift.path.is_empty() {
+                "."
+            } else {
+                &drift.path
+            };
+            log::debug!("{what}: the response departs from the spec at `{path}`: {kind}");
         }
     }
 }

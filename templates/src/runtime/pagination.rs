@@ -54,6 +54,8 @@ pub struct CursorPage<T> {
     pub first_id: Option<String>,
     /// The id of the last item, when the server sends it.
     pub last_id: Option<String>,
+    /// The page's other fields (`object: "list"`, and whatever else the server sends).
+    pub extra_fields: serde_json::Map<String, serde_json::Value>,
     client: Client,
     request: Request,
 }
@@ -65,20 +67,62 @@ impl<T: std::fmt::Debug> std::fmt::Debug for CursorPage<T> {
             .field("has_more", &self.has_more)
             .field("first_id", &self.first_id)
             .field("last_id", &self.last_id)
+            .field("extra_fields", &self.extra_fields)
             .finish_non_exhaustive()
     }
 }
 
-#[derive(Deserialize)]
+/// A page as received: the four fields pagination reads, and every other one kept.
 struct PageBody<T> {
-    #[serde(default = "Vec::new")]
     data: Vec<T>,
-    #[serde(default)]
     has_more: bool,
-    #[serde(default)]
     first_id: Option<String>,
-    #[serde(default)]
     last_id: Option<String>,
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PageBody<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_map(PageVisitor(PhantomData))
+    }
+}
+
+struct PageVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for PageVisitor<T> {
+    type Value = PageBody<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a page object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<PageBody<T>, A::Error> {
+        let mut page = PageBody {
+            data: Vec::new(),
+            has_more: false,
+            first_id: None,
+            last_id: None,
+            extra: serde_json::Map::new(),
+        };
+        while let Some(key) = map.next_key::<crate::runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "data" => page.data = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default(),
+                "has_more" => page.has_more = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "first_id" => page.first_id = map.next_value()?,
+                "last_id" => page.last_id = map.next_value()?,
+                _ => {
+                    let value = map.next_value()?;
+                    page.extra.insert(key.into_string(), value);
+                }
+            }
+        }
+        Ok(page)
+    }
 }
 
 impl<T: Conformance> Conformance for PageBody<T> {
@@ -155,6 +199,7 @@ impl<T: CursorItem + DeserializeOwned + Conformance + Send + 'static> Format for
             has_more: body.has_more,
             first_id: body.first_id,
             last_id: body.last_id,
+            extra_fields: body.extra,
             client: client.clone(),
             request,
         })
