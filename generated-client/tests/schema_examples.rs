@@ -453,7 +453,7 @@ mod spec_examples {
                 "CancelChatSessionMethod response",
                 "{\"id\":\"cksess_123\",\"object\":\"chatkit.session\",\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"1\"},\"scope\":{\"customer_id\":\"cust_456\"},\"max_requests_per_1_minute\":30,\"ttl_seconds\":900,\"status\":\"cancelled\",\"cancelled_at\":1712345678}",
                 ::std::option::Option::Some(
-                    "the example omits `tracing`, which the schema requires",
+                    "the example omits `workflow.state_variables` (required, nullable) and `tracing`, which the schema requires",
                 ),
                 false,
                 outcome,
@@ -465,7 +465,7 @@ mod spec_examples {
                 "ChatSessionResource",
                 "{\"id\":\"cksess_123\",\"object\":\"chatkit.session\",\"client_secret\":\"ek_token_123\",\"expires_at\":1712349876,\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"2024-10-01\"},\"user\":\"user_789\",\"rate_limits\":{\"max_requests_per_1_minute\":60},\"max_requests_per_1_minute\":60,\"status\":\"cancelled\",\"chatkit_configuration\":{\"automatic_thread_titling\":{\"enabled\":true},\"file_upload\":{\"enabled\":true,\"max_file_size\":16,\"max_files\":20},\"history\":{\"enabled\":true,\"recent_threads\":10}}}",
                 ::std::option::Option::Some(
-                    "the example omits `tracing`, which the schema requires",
+                    "the example omits `workflow.state_variables` (required, nullable) and `tracing`, which the schema requires",
                 ),
                 false,
                 outcome,
@@ -554,7 +554,7 @@ mod spec_examples {
                 "CreateChatSessionMethod response",
                 "{\"client_secret\":\"chatkit_token_123\",\"expires_at\":1735689600,\"workflow\":{\"id\":\"workflow_alpha\",\"version\":\"2024-10-01\"},\"scope\":{\"project\":\"alpha\",\"environment\":\"staging\"},\"max_requests_per_1_minute\":60,\"max_requests_per_session\":500,\"status\":\"active\"}",
                 ::std::option::Option::Some(
-                    "the example omits `tracing`, which the schema requires",
+                    "the example omits `workflow.state_variables` (required, nullable) and `tracing`, which the schema requires",
                 ),
                 false,
                 outcome,
@@ -2162,7 +2162,7 @@ mod spec_examples {
                 "beta_createResponse#5 event 0",
                 "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
                 ::std::option::Option::Some(
-                    "the example omits `sequence_number`, which the schema requires",
+                    "the example has `null` for `response.usage`, which the schema does not allow, and omits `sequence_number`, which it requires",
                 ),
                 false,
                 outcome,
@@ -2174,7 +2174,7 @@ mod spec_examples {
                 "beta_createResponse#5 event 1",
                 "{\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
                 ::std::option::Option::Some(
-                    "the example omits `sequence_number`, which the schema requires",
+                    "the example has `null` for `response.usage`, which the schema does not allow, and omits `sequence_number`, which it requires",
                 ),
                 false,
                 outcome,
@@ -2328,7 +2328,7 @@ mod spec_examples {
                 "cancelFineTuningJob response",
                 "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"cancelled\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
                 ::std::option::Option::Some(
-                    "the example omits `hyperparameters`, which the schema requires",
+                    "the example omits `error` (required, nullable) and `hyperparameters`, which the schema requires",
                 ),
                 false,
                 outcome,
@@ -2816,7 +2816,7 @@ mod spec_examples {
                 "createResponse#5 event 0",
                 "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
                 ::std::option::Option::Some(
-                    "the example omits `sequence_number`, which the schema requires",
+                    "the example has `null` for `response.usage`, which the schema does not allow, and omits `sequence_number`, which it requires",
                 ),
                 false,
                 outcome,
@@ -2828,7 +2828,7 @@ mod spec_examples {
                 "createResponse#5 event 1",
                 "{\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"in_progress\",\"error\":null,\"incomplete_details\":null,\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":null,\"model\":\"gpt-5.4\",\"output\":[],\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":null,\"user\":null,\"metadata\":{}}}",
                 ::std::option::Option::Some(
-                    "the example omits `sequence_number`, which the schema requires",
+                    "the example has `null` for `response.usage`, which the schema does not allow, and omits `sequence_number`, which it requires",
                 ),
                 false,
                 outcome,
@@ -4262,7 +4262,7 @@ mod spec_examples {
                 "pauseFineTuningJob response",
                 "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"paused\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
                 ::std::option::Option::Some(
-                    "the example omits `hyperparameters`, which the schema requires",
+                    "the example omits `error` (required, nullable) and `hyperparameters`, which the schema requires",
                 ),
                 false,
                 outcome,
@@ -4294,7 +4294,7 @@ mod spec_examples {
                 "resumeFineTuningJob response",
                 "{\"object\":\"fine_tuning.job\",\"id\":\"ftjob-abc123\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1721764800,\"fine_tuned_model\":null,\"organization_id\":\"org-123\",\"result_files\":[],\"status\":\"queued\",\"validation_file\":\"file-abc123\",\"training_file\":\"file-abc123\"}",
                 ::std::option::Option::Some(
-                    "the example omits `hyperparameters`, which the schema requires",
+                    "the example omits `error` (required, nullable) and `hyperparameters`, which the schema requires",
                 ),
                 false,
                 outcome,

@@ -11,6 +11,8 @@
 //! - `type: 'null'` → `nullable: true, enum: [null]` (a schema only `null` satisfies);
 //!   `type: [T, 'null']` → `type: T, nullable: true`;
 //! - `null` in `enum` → `nullable: true`, and `null` leaves the list (unless it is alone);
+//! - `default: null` → `nullable: true` (the author means `null` as a value, "set to `null`
+//!   to turn off"; a type without it could neither send nor read it);
 //! - `anyOf`/`oneOf` with a null member → `nullable: true` on this schema, and if one member
 //!   remains it moves to `allOf: [X]` (even when `X` is inline), otherwise the rest stay;
 //! - `type: [A, B]` → `anyOf: [{type: A, …}, {type: B, …}]`, each branch taking the keywords
@@ -294,6 +296,9 @@ impl Normalizer<'_> {
         };
         if has.any(Has::ENUM) {
             null_enum(map);
+        }
+        if matches!(map.get("default"), Some(Value::Null)) {
+            map.insert("nullable".into(), Value::Bool(true));
         }
         let mut lists = Lists::default();
         if has.any(Has::LISTS) {

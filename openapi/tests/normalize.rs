@@ -120,6 +120,21 @@ fn refs_to_moved_nodes_follow_them() {
 }
 
 #[test]
+fn default_null_makes_a_schema_nullable() {
+    check(
+        "type: object\ndefault: null\nproperties: {a: {type: string}}",
+        json!({"type": "object", "default": null, "nullable": true, "properties": {"a": {"type": "string"}}}),
+        &[],
+    );
+    check_version(
+        "3.0.3",
+        "type: integer\ndefault: null",
+        json!({"type": "integer", "default": null, "nullable": true}),
+        &[],
+    );
+}
+
+#[test]
 fn type_with_null() {
     check(
         "type: [string, 'null']\nmaxLength: 3",

@@ -4,8 +4,9 @@
 //! Prism validates every request against the operation it matches (path, query, headers,
 //! body) and answers 422 when it does not validate, so a call that succeeds here is one
 //! the spec accepts: one representative call per top-level resource group of the client,
-//! each of which must get a 2xx whose body decodes into the generated response type (but
-//! see `BAD_EXAMPLE_RESPONSES`), plus one deliberately invalid request that must get 422.
+//! each of which must get a 2xx whose body decodes *strictly* into the generated response
+//! type (Prism's bodies come from the spec, so they must match it exactly; but see
+//! `BAD_EXAMPLE_RESPONSES`), plus one deliberately invalid request that must get 422.
 //!
 //! Setup, all under the cargo target dir (`CARGO_TARGET_TMPDIR/prism`):
 //! 1. a JSON copy of the spec with `nullable` removed from schema objects that have no
@@ -194,7 +195,7 @@ async fn invalid_request_is_rejected(client: &Client) -> Option<String> {
 
 /// Calls whose 2xx body Prism takes from a spec example that contradicts the spec's own
 /// schema (Prism answers with a schema's `example` when it has one). The request was
-/// accepted; the body is expected not to decode, with this message, and the example must
+/// accepted; the body is expected not to decode strictly, with this message, and the example must
 /// be recorded under `[known-bad-examples]` in `openapi/configs/openai.toml` (the key here),
 /// which the generated round-trip test (`generated-client/tests/schema_examples.rs`) checks
 /// too. A listed call whose body decodes fails the test, so the list cannot go stale.
@@ -208,7 +209,7 @@ const BAD_EXAMPLE_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "chatkit.sessions.create",
         "ChatSessionResource",
-        "missing field `tracing`",
+        "missing field `state_variables`",
     ),
     (
         "evals.list",
@@ -676,8 +677,9 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// A client for `base_url` that reads nothing from the environment, never retries, and
-/// uses an HTTP client with proxies off (so no request can leave the machine).
+/// A client for `base_url` that reads nothing from the environment, never retries, uses an
+/// HTTP client with proxies off (so no request can leave the machine), and decodes strictly
+/// (a forgiving client would decode a body that departs from the spec, too).
 fn client_at(base_url: &str) -> Client {
     let http = reqwest::Client::builder()
         .no_proxy()
@@ -690,6 +692,7 @@ fn client_at(base_url: &str) -> Client {
         .timeout(Duration::from_secs(60))
         .env_source(|_| None)
         .http_client(http)
+        .strict(true)
         .build()
         .expect("the client builds")
 }

@@ -113,6 +113,8 @@ macro_rules! __object_impls {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
+                // Not written to when the struct declares no fields.
+                #[allow(unused_mut)]
                 let mut writer = $crate::runtime::drift::Writer::new(serializer, &self.__extra)?;
                 $(writer.$kind($json, &self.$field)?;)*
                 $(writer.additional(&self.$additional)?;)?
@@ -538,6 +540,21 @@ mod tests {
     crate::runtime::model::object_impls!(Shadowing, {
         map: required "map", key: option "key", reader: option "reader", writer: option "writer"
     });
+
+    /// No declared fields: every key is kept as undeclared.
+    #[derive(Clone, PartialEq, Default)]
+    struct Nothing {
+        __extra: crate::runtime::drift::Extra,
+    }
+
+    crate::runtime::model::object_impls!(Nothing, {});
+
+    #[test]
+    fn a_struct_without_fields_keeps_every_key() {
+        let (value, _) = round_trip::<Nothing>(r#"{"a":{"b":[1]}}"#);
+        assert_eq!(value.extra_field("a"), Some(&json!({"b": [1]})));
+        assert!(value.drift().is_empty());
+    }
 
     /// Undeclared keys into a typed map.
     #[derive(Clone, PartialEq, Default)]

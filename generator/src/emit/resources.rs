@@ -25,6 +25,7 @@ const CLIENT_METHODS: &[&str] = &[
     "execute",
     "from_env",
     "from_env_with",
+    "is_strict",
     "retry_policy",
     "timeout",
     "with_options",
