@@ -9,9 +9,9 @@ pub mod resources;
 pub mod extension;
 #[allow(unused_imports)]
 pub use extension::*;
-pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
 /// A file to upload: bytes with a file name and a content type.
 pub use runtime::model::InputFile;
+pub use runtime::{Call, Client, ClientBuilder, Error, ErrorKind, RequestOptions};
 /// How a [`Client`] finds its settings: the key in `OPENAI_API_KEY`, the base URL in `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
 ///
 /// `Client::from_env()` reads them; `Client::builder()` sets them in code.

@@ -197,10 +197,7 @@ impl Config {
             if !extension.is_dir() {
                 return Err(ConfigError::Invalid {
                     file: path.into(),
-                    message: format!(
-                        "`extension`: {} is not a folder",
-                        extension.display()
-                    ),
+                    message: format!("`extension`: {} is not a folder", extension.display()),
                 });
             }
             config.extension = Some(Extension::read(&extension)?);

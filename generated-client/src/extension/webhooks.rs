@@ -100,7 +100,10 @@ impl Webhook {
     ///
     /// [`WebhookError::InvalidSecret`] when the rest is not base64.
     pub fn new(secret: &str) -> Result<Webhook, WebhookError> {
-        let encoded = secret.trim().strip_prefix("whsec_").unwrap_or(secret.trim());
+        let encoded = secret
+            .trim()
+            .strip_prefix("whsec_")
+            .unwrap_or(secret.trim());
         let key = STANDARD
             .decode(encoded)
             .map_err(|e| WebhookError::InvalidSecret(format!("not base64 after `whsec_`: {e}")))?;

@@ -224,9 +224,9 @@ fn lib_rs(
         pub mod resources;
         #extension
 
-        pub use runtime::{Call, #client_use, ClientBuilder, Error, ErrorKind, RequestOptions};
         /// A file to upload: bytes with a file name and a content type.
         pub use runtime::model::InputFile;
+        pub use runtime::{Call, #client_use, ClientBuilder, Error, ErrorKind, RequestOptions};
 
         #client_config
     }

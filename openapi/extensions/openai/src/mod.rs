@@ -10,7 +10,7 @@ pub mod structured;
 pub mod webhooks;
 
 pub use azure::Azure;
-pub use streaming::{AccumulateError, Accumulator, AccumulatingStream};
+pub use streaming::{AccumulateError, AccumulatingStream, Accumulator};
 #[cfg(feature = "structured-outputs")]
 pub use structured::{StructuredOutputError, StructuredSchema};
 #[cfg(feature = "webhooks")]

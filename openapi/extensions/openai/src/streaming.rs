@@ -127,8 +127,8 @@ impl<A: Accumulator + Unpin> AccumulatingStream<A> {
     /// [`AccumulateError`] when an item was an error or the stream ended before the API
     /// said it was done.
     pub async fn finish(mut self) -> Result<A::Output, AccumulateError> {
-        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self.inner).poll_next(cx))
-            .await
+        while let Some(item) =
+            std::future::poll_fn(|cx| Pin::new(&mut self.inner).poll_next(cx)).await
         {
             match item {
                 Ok(item) => self.accumulator.push(&item),
@@ -185,7 +185,7 @@ pub use chat::{ChatCompletionAccumulator, ChatCompletionStream};
 mod chat {
     use std::collections::BTreeMap;
 
-    use super::{AccumulateError, Accumulator, AccumulatingStream, same_wire};
+    use super::{AccumulateError, AccumulatingStream, Accumulator, same_wire};
     use crate::runtime::SseStream;
     use crate::types::{
         ChatCompletionMessageToolCall, ChatCompletionMessageToolCallFunction,
@@ -283,7 +283,10 @@ mod chat {
             self.chunks += 1;
             // Azure sends a first chunk with an empty id and model (prompt filter results).
             first(&mut self.id, Some(&chunk.id).filter(|id| !id.is_empty()));
-            first(&mut self.model, Some(&chunk.model).filter(|m| !m.is_empty()));
+            first(
+                &mut self.model,
+                Some(&chunk.model).filter(|m| !m.is_empty()),
+            );
             first(&mut self.created, Some(&chunk.created).filter(|c| **c != 0));
             first(
                 &mut self.system_fingerprint,
@@ -296,8 +299,14 @@ mod chat {
             for choice in &chunk.choices {
                 let state = self.choices.entry(choice.index).or_default();
                 let delta = &choice.delta;
-                append(&mut state.content, delta.content.as_ref().and_then(Option::as_ref));
-                append(&mut state.refusal, delta.refusal.as_ref().and_then(Option::as_ref));
+                append(
+                    &mut state.content,
+                    delta.content.as_ref().and_then(Option::as_ref),
+                );
+                append(
+                    &mut state.refusal,
+                    delta.refusal.as_ref().and_then(Option::as_ref),
+                );
                 for call in delta.tool_calls.iter().flatten() {
                     let merged = state.tool_calls.entry(call.index).or_default();
                     first(&mut merged.id, call.id.as_ref());
@@ -359,7 +368,8 @@ mod chat {
                         "choice {index}: `finish_reason` {reason:?} has no counterpart in a completion"
                     )));
                 };
-                let mut message = ChatCompletionResponseMessage::new(choice.content, choice.refusal);
+                let mut message =
+                    ChatCompletionResponseMessage::new(choice.content, choice.refusal);
                 if !choice.tool_calls.is_empty() {
                     let calls = choice.tool_calls.into_values().map(|call| {
                         ChatCompletionMessageToolCallsItem::Function(
@@ -409,7 +419,7 @@ pub use responses::{ResponseAccumulator, ResponseEventStream};
 
 #[cfg(feature = "responses")]
 mod responses {
-    use super::{AccumulateError, Accumulator, AccumulatingStream, same_wire, slot};
+    use super::{AccumulateError, AccumulatingStream, Accumulator, same_wire, slot};
     use crate::runtime::SseStream;
     use crate::types::{
         OutputContent, OutputItem, OutputMessageContent, OutputTextContent, ReasoningTextContent,
@@ -497,7 +507,8 @@ mod responses {
         }
 
         fn text(&mut self, output_index: i64, content_index: i64) -> Option<&mut String> {
-            let empty = || OutputMessageContent::OutputText(OutputTextContent::new("", vec![], vec![]));
+            let empty =
+                || OutputMessageContent::OutputText(OutputTextContent::new("", vec![], vec![]));
             match self.part(output_index, content_index, empty)? {
                 OutputMessageContent::OutputText(text) => Some(&mut text.text),
                 _ => None,
@@ -549,7 +560,12 @@ mod responses {
             }
         }
 
-        fn content_part(&mut self, output_index: i64, content_index: i64, part: &OutputContent) -> Option<()> {
+        fn content_part(
+            &mut self,
+            output_index: i64,
+            content_index: i64,
+            part: &OutputContent,
+        ) -> Option<()> {
             match part {
                 OutputContent::ReasoningText(text) => {
                     let OutputItem::Reasoning(reasoning) = self.item(output_index)? else {
@@ -593,7 +609,8 @@ mod responses {
                     self.content_part(e.output_index, e.content_index, &e.part)?;
                 }
                 E::ResponseOutputTextDelta(e) => {
-                    self.text(e.output_index, e.content_index)?.push_str(&e.delta);
+                    self.text(e.output_index, e.content_index)?
+                        .push_str(&e.delta);
                 }
                 E::ResponseOutputTextDone(e) => {
                     *self.text(e.output_index, e.content_index)? = e.text.clone();
@@ -602,18 +619,26 @@ mod responses {
                     let Some(annotation) = &e.annotation else {
                         return Some(());
                     };
-                    let OutputMessageContent::OutputText(text) = self.part(
-                        e.output_index,
-                        e.content_index,
-                        || OutputMessageContent::OutputText(OutputTextContent::new("", vec![], vec![])),
-                    )?
+                    let OutputMessageContent::OutputText(text) =
+                        self.part(e.output_index, e.content_index, || {
+                            OutputMessageContent::OutputText(OutputTextContent::new(
+                                "",
+                                vec![],
+                                vec![],
+                            ))
+                        })?
                     else {
                         return None;
                     };
-                    put(&mut text.annotations, e.annotation_index, annotation.clone())?;
+                    put(
+                        &mut text.annotations,
+                        e.annotation_index,
+                        annotation.clone(),
+                    )?;
                 }
                 E::ResponseRefusalDelta(e) => {
-                    self.refusal(e.output_index, e.content_index)?.push_str(&e.delta);
+                    self.refusal(e.output_index, e.content_index)?
+                        .push_str(&e.delta);
                 }
                 E::ResponseRefusalDone(e) => {
                     *self.refusal(e.output_index, e.content_index)? = e.refusal.clone();
@@ -649,13 +674,15 @@ mod responses {
                     *self.summary(e.output_index, e.summary_index)? = e.part.text.clone();
                 }
                 E::ResponseReasoningSummaryTextDelta(e) => {
-                    self.summary(e.output_index, e.summary_index)?.push_str(&e.delta);
+                    self.summary(e.output_index, e.summary_index)?
+                        .push_str(&e.delta);
                 }
                 E::ResponseReasoningSummaryTextDone(e) => {
                     *self.summary(e.output_index, e.summary_index)? = e.text.clone();
                 }
                 E::ResponseReasoningTextDelta(e) => {
-                    self.reasoning_text(e.output_index, e.content_index)?.push_str(&e.delta);
+                    self.reasoning_text(e.output_index, e.content_index)?
+                        .push_str(&e.delta);
                 }
                 E::ResponseReasoningTextDone(e) => {
                     *self.reasoning_text(e.output_index, e.content_index)? = e.text.clone();

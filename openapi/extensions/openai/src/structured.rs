@@ -52,7 +52,15 @@ const KEPT: [&str; 19] = [
 
 /// String formats strict mode accepts.
 const FORMATS: [&str; 9] = [
-    "date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
+    "date-time",
+    "time",
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "uuid",
 ];
 
 /// A JSON schema in the API's strict subset, with the name the API shows the model.
@@ -197,8 +205,8 @@ impl StructuredSchema {
         use crate::types::{
             ResponseTextParam, TextResponseFormatConfiguration, TextResponseFormatJsonSchema,
         };
-        let mut format = TextResponseFormatJsonSchema::new(self.name.clone(), self.schema.clone())
-            .strict(true);
+        let mut format =
+            TextResponseFormatJsonSchema::new(self.name.clone(), self.schema.clone()).strict(true);
         format.description = self.description.clone();
         ResponseTextParam::new().format(TextResponseFormatConfiguration::JsonSchema(format))
     }
@@ -208,7 +216,13 @@ impl StructuredSchema {
 fn api_name(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(64)
         .collect();
     if out.is_empty() {
@@ -233,7 +247,9 @@ fn strict(schema: &Value, pointer: &str) -> Result<Value, SchemaError> {
         _ => return Err(error("not a schema")),
     };
     if object.contains_key("prefixItems") {
-        return Err(error("tuples (`prefixItems`) are not allowed in strict mode"));
+        return Err(error(
+            "tuples (`prefixItems`) are not allowed in strict mode",
+        ));
     }
     let mut out = Map::new();
     for (key, value) in object {
@@ -262,7 +278,10 @@ fn strict(schema: &Value, pointer: &str) -> Result<Value, SchemaError> {
             "properties" | "$defs" => {
                 let mut map = Map::new();
                 for (name, sub) in value.as_object().into_iter().flatten() {
-                    map.insert(name.clone(), strict(sub, &format!("{}/{}", at(key), escape(name)))?);
+                    map.insert(
+                        name.clone(),
+                        strict(sub, &format!("{}/{}", at(key), escape(name)))?,
+                    );
                 }
                 out.insert(key.clone(), Value::Object(map));
             }
@@ -288,7 +307,8 @@ fn strict(schema: &Value, pointer: &str) -> Result<Value, SchemaError> {
             _ => {}
         }
     }
-    let is_object = out.get("type") == Some(&Value::from("object")) || out.contains_key("properties");
+    let is_object =
+        out.get("type") == Some(&Value::from("object")) || out.contains_key("properties");
     if is_object {
         let required: Vec<String> = object
             .get("required")
@@ -414,7 +434,12 @@ fn drop_optional_nulls(value: &mut Value, schema: &Value, root: &Value, depth: u
         return;
     }
     for key in ["anyOf", "oneOf", "allOf"] {
-        for alternative in object.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for alternative in object
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if key == "allOf" || fits(value, alternative, root) {
                 drop_optional_nulls(value, alternative, root, depth + 1);
                 if key != "allOf" {
@@ -478,10 +503,12 @@ fn fits(value: &Value, schema: &Value, root: &Value) -> bool {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .all(|(name, property)| match (property.get("const"), fields.get(name)) {
-            (Some(constant), Some(field)) => constant == field,
-            _ => true,
-        });
+        .all(
+            |(name, property)| match (property.get("const"), fields.get(name)) {
+                (Some(constant), Some(field)) => constant == field,
+                _ => true,
+            },
+        );
     schema.get("properties").is_some() && has_required && tags_match
 }
 
@@ -512,7 +539,10 @@ impl crate::types::CreateChatCompletionResponse {
     /// content or is not a `T`.
     pub fn parsed<T: JsonSchema + DeserializeOwned>(&self) -> Result<T, StructuredOutputError> {
         use crate::types::CreateChatCompletionResponseChoicesItemFinishReason as Reason;
-        let choice = self.choices.first().ok_or(StructuredOutputError::NoContent)?;
+        let choice = self
+            .choices
+            .first()
+            .ok_or(StructuredOutputError::NoContent)?;
         if let Some(refusal) = &choice.message.refusal {
             return Err(StructuredOutputError::Refusal(refusal.clone()));
         }

@@ -42,9 +42,11 @@ async fn chat(events: &[Value], done: bool) -> Result<Value, AccumulateError> {
 #[tokio::test]
 async fn interleaved_tool_calls_merge_by_index() {
     let events = [
-        chunk(json!([{"index": 0, "delta": {"role": "assistant", "content": null, "tool_calls": [
+        chunk(
+            json!([{"index": 0, "delta": {"role": "assistant", "content": null, "tool_calls": [
             {"index": 0, "id": "call_a", "type": "function", "function": {"name": "weather", "arguments": ""}}
-        ]}, "finish_reason": null}])),
+        ]}, "finish_reason": null}]),
+        ),
         chunk(json!([{"index": 0, "delta": {"tool_calls": [
             {"index": 1, "id": "call_b", "type": "function", "function": {"name": "time", "arguments": "{\"tz\""}}
         ]}, "finish_reason": null}])),
@@ -73,7 +75,8 @@ async fn interleaved_tool_calls_merge_by_index() {
 
 #[tokio::test]
 async fn several_choices_logprobs_empty_deltas_and_a_usage_only_last_chunk() {
-    let lp = |token: &str| json!({"token": token, "logprob": -0.5, "bytes": [104], "top_logprobs": []});
+    let lp =
+        |token: &str| json!({"token": token, "logprob": -0.5, "bytes": [104], "top_logprobs": []});
     let events = [
         chunk(json!([
             {"index": 1, "delta": {"role": "assistant", "content": ""}, "finish_reason": null,
@@ -81,15 +84,21 @@ async fn several_choices_logprobs_empty_deltas_and_a_usage_only_last_chunk() {
             {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null,
              "logprobs": {"content": [], "refusal": null}}
         ])),
-        chunk(json!([{"index": 0, "delta": {"content": "Hel"}, "finish_reason": null,
-                      "logprobs": {"content": [lp("Hel")], "refusal": null}}])),
-        chunk(json!([{"index": 1, "delta": {"content": "Bye"}, "finish_reason": null,
-                      "logprobs": {"content": [lp("Bye")], "refusal": null}}])),
+        chunk(
+            json!([{"index": 0, "delta": {"content": "Hel"}, "finish_reason": null,
+                      "logprobs": {"content": [lp("Hel")], "refusal": null}}]),
+        ),
+        chunk(
+            json!([{"index": 1, "delta": {"content": "Bye"}, "finish_reason": null,
+                      "logprobs": {"content": [lp("Bye")], "refusal": null}}]),
+        ),
         // Empty deltas and a chunk without choices change nothing.
         chunk(json!([{"index": 0, "delta": {}, "finish_reason": null}])),
         chunk(json!([])),
-        chunk(json!([{"index": 0, "delta": {"content": "lo"}, "finish_reason": null,
-                      "logprobs": {"content": [lp("lo")], "refusal": null}}])),
+        chunk(
+            json!([{"index": 0, "delta": {"content": "lo"}, "finish_reason": null,
+                      "logprobs": {"content": [lp("lo")], "refusal": null}}]),
+        ),
         chunk(json!([{"index": 0, "delta": {}, "finish_reason": "stop"},
                      {"index": 1, "delta": {}, "finish_reason": "length"}])),
         {
@@ -116,12 +125,17 @@ async fn several_choices_logprobs_empty_deltas_and_a_usage_only_last_chunk() {
 #[tokio::test]
 async fn refusals_concatenate_and_absent_content_stays_null() {
     let events = [
-        chunk(json!([{"index": 0, "delta": {"role": "assistant", "refusal": "I can"}, "finish_reason": null}])),
+        chunk(
+            json!([{"index": 0, "delta": {"role": "assistant", "refusal": "I can"}, "finish_reason": null}]),
+        ),
         chunk(json!([{"index": 0, "delta": {"refusal": "'t help."}, "finish_reason": null}])),
         chunk(json!([{"index": 0, "delta": {}, "finish_reason": "stop"}])),
     ];
     let completion = chat(&events, true).await.unwrap();
-    assert_eq!(completion["choices"][0]["message"]["refusal"], "I can't help.");
+    assert_eq!(
+        completion["choices"][0]["message"]["refusal"],
+        "I can't help."
+    );
     assert_eq!(completion["choices"][0]["message"]["content"], Value::Null);
     assert_eq!(completion["choices"][0]["logprobs"], Value::Null);
     assert!(completion.get("usage").is_none());
@@ -129,10 +143,15 @@ async fn refusals_concatenate_and_absent_content_stays_null() {
 
 #[tokio::test]
 async fn a_chat_stream_that_ends_early_is_an_error() {
-    let started = [chunk(json!([{"index": 0, "delta": {"content": "Hi"}, "finish_reason": null}]))];
+    let started = [chunk(
+        json!([{"index": 0, "delta": {"content": "Hi"}, "finish_reason": null}]),
+    )];
     // No finish_reason, even with [DONE].
     let err = chat(&started, true).await.unwrap_err();
-    assert!(matches!(&err, AccumulateError::Incomplete(why) if why.contains("choice 0 has no `finish_reason`")), "{err}");
+    assert!(
+        matches!(&err, AccumulateError::Incomplete(why) if why.contains("choice 0 has no `finish_reason`")),
+        "{err}"
+    );
     // One choice finished, the other not.
     let half = [chunk(json!([
         {"index": 0, "delta": {"content": "a"}, "finish_reason": "stop"},
@@ -141,7 +160,9 @@ async fn a_chat_stream_that_ends_early_is_an_error() {
     let err = chat(&half, true).await.unwrap_err();
     assert!(err.to_string().contains("choice 1"), "{err}");
     // Every choice finished but no [DONE]: the usage chunk may be missing.
-    let finished = [chunk(json!([{"index": 0, "delta": {"content": "a"}, "finish_reason": "stop"}]))];
+    let finished = [chunk(
+        json!([{"index": 0, "delta": {"content": "a"}, "finish_reason": "stop"}]),
+    )];
     let err = chat(&finished, false).await.unwrap_err();
     assert!(err.to_string().contains("[DONE]"), "{err}");
     // Nothing at all.
@@ -162,7 +183,12 @@ async fn a_chat_stream_that_ends_early_is_an_error() {
 async fn an_error_item_is_yielded_and_then_fails_the_accumulation() {
     let body = format!(
         "{}data: {{\"error\": {{\"message\": \"overloaded\", \"type\": \"server_error\"}}}}\n\n",
-        sse(&[chunk(json!([{"index": 0, "delta": {"content": "a"}, "finish_reason": null}]))], false)
+        sse(
+            &[chunk(
+                json!([{"index": 0, "delta": {"content": "a"}, "finish_reason": null}])
+            )],
+            false
+        )
     );
     let mut stream = support::sse_stream::<CreateChatCompletionStreamResponse>(&body).accumulate();
     assert!(stream.next().await.unwrap().is_ok());
@@ -170,14 +196,20 @@ async fn an_error_item_is_yielded_and_then_fails_the_accumulation() {
     assert!(error.to_string().contains("overloaded"));
     assert!(stream.next().await.is_none());
     let err = stream.finish().await.unwrap_err();
-    assert!(matches!(&err, AccumulateError::Interrupted(why) if why.contains("overloaded")), "{err}");
+    assert!(
+        matches!(&err, AccumulateError::Interrupted(why) if why.contains("overloaded")),
+        "{err}"
+    );
     // Read by `finish()` alone, the error itself comes back.
     let err = support::sse_stream::<CreateChatCompletionStreamResponse>(&body)
         .accumulate()
         .finish()
         .await
         .unwrap_err();
-    assert!(matches!(&err, AccumulateError::Stream(e) if e.to_string().contains("overloaded")), "{err}");
+    assert!(
+        matches!(&err, AccumulateError::Stream(e) if e.to_string().contains("overloaded")),
+        "{err}"
+    );
 }
 
 fn response(status: &str, output: Value) -> Value {
@@ -228,19 +260,62 @@ async fn responses_events_build_the_snapshot_and_end_with_the_final_response() {
         json!({"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "weather",
                "arguments": arguments, "status": "in_progress"})
     };
-    let final_output = json!([message("Hello there", "completed"), call("{\"city\":\"Paris\"}")]);
+    let final_output = json!([
+        message("Hello there", "completed"),
+        call("{\"city\":\"Paris\"}")
+    ]);
     let events = [
-        event("response.created", 0, json!({"response": response("in_progress", json!([]))})),
-        event("response.output_item.added", 1, json!({"output_index": 0, "item": message("", "in_progress")})),
-        event("response.content_part.added", 2, json!({"output_index": 0, "content_index": 0, "item_id": "msg_1",
-              "part": {"type": "output_text", "text": "", "annotations": [], "logprobs": []}})),
-        event("response.output_text.delta", 3, json!({"output_index": 0, "content_index": 0, "item_id": "msg_1", "delta": "Hello", "logprobs": []})),
-        event("response.output_text.delta", 4, json!({"output_index": 0, "content_index": 0, "item_id": "msg_1", "delta": " there", "logprobs": []})),
-        event("response.output_item.added", 5, json!({"output_index": 1, "item": call("")})),
-        event("response.function_call_arguments.delta", 6, json!({"output_index": 1, "item_id": "fc_1", "delta": "{\"city\":"})),
-        event("response.function_call_arguments.delta", 7, json!({"output_index": 1, "item_id": "fc_1", "delta": "\"Paris\"}"})),
-        event("response.output_item.done", 8, json!({"output_index": 0, "item": message("Hello there", "completed")})),
-        event("response.completed", 9, json!({"response": response("completed", final_output.clone())})),
+        event(
+            "response.created",
+            0,
+            json!({"response": response("in_progress", json!([]))}),
+        ),
+        event(
+            "response.output_item.added",
+            1,
+            json!({"output_index": 0, "item": message("", "in_progress")}),
+        ),
+        event(
+            "response.content_part.added",
+            2,
+            json!({"output_index": 0, "content_index": 0, "item_id": "msg_1",
+              "part": {"type": "output_text", "text": "", "annotations": [], "logprobs": []}}),
+        ),
+        event(
+            "response.output_text.delta",
+            3,
+            json!({"output_index": 0, "content_index": 0, "item_id": "msg_1", "delta": "Hello", "logprobs": []}),
+        ),
+        event(
+            "response.output_text.delta",
+            4,
+            json!({"output_index": 0, "content_index": 0, "item_id": "msg_1", "delta": " there", "logprobs": []}),
+        ),
+        event(
+            "response.output_item.added",
+            5,
+            json!({"output_index": 1, "item": call("")}),
+        ),
+        event(
+            "response.function_call_arguments.delta",
+            6,
+            json!({"output_index": 1, "item_id": "fc_1", "delta": "{\"city\":"}),
+        ),
+        event(
+            "response.function_call_arguments.delta",
+            7,
+            json!({"output_index": 1, "item_id": "fc_1", "delta": "\"Paris\"}"}),
+        ),
+        event(
+            "response.output_item.done",
+            8,
+            json!({"output_index": 0, "item": message("Hello there", "completed")}),
+        ),
+        event(
+            "response.completed",
+            9,
+            json!({"response": response("completed", final_output.clone())}),
+        ),
     ];
     let (snapshot, result) = responses(&events).await;
     let mut expected = final_output.clone();
@@ -265,23 +340,37 @@ async fn failed_and_incomplete_responses() {
     let mut failed = response("failed", json!([]));
     failed["error"] = json!({"code": "server_error", "message": "The model crashed."});
     let events = [
-        event("response.created", 0, json!({"response": response("in_progress", json!([]))})),
+        event(
+            "response.created",
+            0,
+            json!({"response": response("in_progress", json!([]))}),
+        ),
         event("response.failed", 1, json!({"response": failed})),
     ];
     let (_, result) = responses(&events).await;
     let err = result.unwrap_err();
-    assert!(matches!(&err, AccumulateError::Failed(r) if r.id == "resp_1"), "{err}");
+    assert!(
+        matches!(&err, AccumulateError::Failed(r) if r.id == "resp_1"),
+        "{err}"
+    );
     assert!(err.to_string().contains("The model crashed."), "{err}");
 
     // `response.incomplete` is a whole response too, with its reason.
     let mut incomplete = response("incomplete", json!([]));
     incomplete["incomplete_details"] = json!({"reason": "max_output_tokens"});
     let events = [
-        event("response.created", 0, json!({"response": response("in_progress", json!([]))})),
+        event(
+            "response.created",
+            0,
+            json!({"response": response("in_progress", json!([]))}),
+        ),
         event("response.incomplete", 1, json!({"response": incomplete})),
     ];
     let (_, result) = responses(&events).await;
-    assert_eq!(result.unwrap()["incomplete_details"]["reason"], "max_output_tokens");
+    assert_eq!(
+        result.unwrap()["incomplete_details"]["reason"],
+        "max_output_tokens"
+    );
 
     // A delta for an item that was never added is reported, not applied.
     let body: String = [
@@ -294,5 +383,8 @@ async fn failed_and_incomplete_responses() {
     let mut stream = support::sse_stream::<ResponseStreamEvent>(&body).accumulate();
     while stream.next().await.is_some() {}
     let mismatch = stream.accumulator().first_mismatch().unwrap();
-    assert!(mismatch.contains("event 2 (`response.output_text.delta`)"), "{mismatch}");
+    assert!(
+        mismatch.contains("event 2 (`response.output_text.delta`)"),
+        "{mismatch}"
+    );
 }

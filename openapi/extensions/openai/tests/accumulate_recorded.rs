@@ -25,8 +25,7 @@ use std::process::Command;
 
 use openai_client::AccumulateError;
 use openai_client::types::{
-    CreateChatCompletionResponse, CreateChatCompletionStreamResponse, Response,
-    ResponseStreamEvent,
+    CreateChatCompletionResponse, CreateChatCompletionStreamResponse, Response, ResponseStreamEvent,
 };
 use serde_json::Value;
 
@@ -1068,16 +1067,23 @@ fn cut_before_last_event(body: &str) -> String {
 async fn every_recorded_chat_stream_accumulates_to_the_reference_completion() {
     let streams = support::recorded_streams("/chat/completions");
     let reference = python_reference();
-    assert_eq!(streams.len(), 244, "the traffic file's README counts 244 chat streams");
+    assert_eq!(
+        streams.len(),
+        244,
+        "the traffic file's README counts 244 chat streams"
+    );
     assert_eq!(reference.len(), streams.len());
     let mut failures = BTreeMap::new();
     let mut matched = 0;
     for (source, body) in &streams {
-        let mut stream = support::sse_stream::<CreateChatCompletionStreamResponse>(body).accumulate();
+        let mut stream =
+            support::sse_stream::<CreateChatCompletionStreamResponse>(body).accumulate();
         let mut chunks = 0;
         while let Some(chunk) = stream.next().await {
             if let Err(e) = chunk {
-                failures.entry(source.clone()).or_insert(format!("chunk {chunk}: {e}", chunk = chunks + 1));
+                failures
+                    .entry(source.clone())
+                    .or_insert(format!("chunk {chunk}: {e}", chunk = chunks + 1));
             }
             chunks += 1;
         }
@@ -1093,7 +1099,9 @@ async fn every_recorded_chat_stream_accumulates_to_the_reference_completion() {
         if &ours != expected {
             failures.insert(
                 source.clone(),
-                format!("differs from the reference:\n    ours:     {ours}\n    expected: {expected}"),
+                format!(
+                    "differs from the reference:\n    ours:     {ours}\n    expected: {expected}"
+                ),
             );
             continue;
         }
@@ -1131,7 +1139,11 @@ fn built_from_deltas(output: &[openai_client::types::OutputItem]) -> Vec<(String
             .flatten()
             .map(|part| {
                 let text = part.get(key).or_else(|| part.get("refusal"));
-                format!("{}:{}", part["type"], text.and_then(Value::as_str).unwrap_or(""))
+                format!(
+                    "{}:{}",
+                    part["type"],
+                    text.and_then(Value::as_str).unwrap_or("")
+                )
             })
             .collect()
     };
@@ -1143,7 +1155,11 @@ fn built_from_deltas(output: &[openai_client::types::OutputItem]) -> Vec<(String
             let kind = item["type"].as_str().unwrap_or("?").to_owned();
             let facts = match kind.as_str() {
                 "message" => texts(item, "content", "text"),
-                "reasoning" => [texts(item, "summary", "text"), texts(item, "content", "text")].concat(),
+                "reasoning" => [
+                    texts(item, "summary", "text"),
+                    texts(item, "content", "text"),
+                ]
+                .concat(),
                 _ => ["arguments", "input", "code"]
                     .iter()
                     .filter_map(|key| item[*key].as_str().map(str::to_owned))
@@ -1209,7 +1225,11 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
     use openai_client::streaming::{Accumulator, ResponseAccumulator};
     use openai_client::types::OutputItem;
     let streams = support::recorded_streams("/responses");
-    assert_eq!(streams.len(), 226, "the traffic file's README counts 226 Responses streams");
+    assert_eq!(
+        streams.len(),
+        226,
+        "the traffic file's README counts 226 Responses streams"
+    );
     // Streams that fail only because an event does not decode: source → reason.
     let mut decode_failures = BTreeMap::new();
     // Everything else that is wrong: source → what.
@@ -1217,12 +1237,17 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
     let (mut finished, mut compared) = (0, 0);
     for (source, body) in &streams {
         let raw = raw_events(body);
-        let terminal = raw
-            .iter()
-            .rev()
-            .find(|e| matches!(e["type"].as_str(), Some("response.completed" | "response.incomplete")));
+        let terminal = raw.iter().rev().find(|e| {
+            matches!(
+                e["type"].as_str(),
+                Some("response.completed" | "response.incomplete")
+            )
+        });
         let Some(terminal) = terminal else {
-            failures.insert(source.clone(), "the recording has no terminal event".to_owned());
+            failures.insert(
+                source.clone(),
+                "the recording has no terminal event".to_owned(),
+            );
             continue;
         };
         let mut stream = support::sse_stream::<ResponseStreamEvent>(body).accumulate();
@@ -1234,9 +1259,15 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
             match event {
                 Ok(event) => events.push(event),
                 Err(e) => {
-                    let kind = raw.get(index).and_then(|r| r["type"].as_str()).unwrap_or("?");
+                    let kind = raw
+                        .get(index)
+                        .and_then(|r| r["type"].as_str())
+                        .unwrap_or("?");
                     terminal_only &= raw.get(index) == Some(terminal);
-                    decode_error.get_or_insert(format!("event {} (`{kind}`) does not decode: {e}", index + 1));
+                    decode_error.get_or_insert(format!(
+                        "event {} (`{kind}`) does not decode: {e}",
+                        index + 1
+                    ));
                 }
             }
             index += 1;
@@ -1250,7 +1281,10 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
             (None, Ok(response)) => {
                 let expected = events.iter().rev().find_map(final_response);
                 if expected != Some(&response) {
-                    failures.insert(source.clone(), "finish() is not the terminal event's response".into());
+                    failures.insert(
+                        source.clone(),
+                        "finish() is not the terminal event's response".into(),
+                    );
                     continue;
                 }
                 finished += 1;
@@ -1263,7 +1297,10 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
                 decode_failures.insert(source.clone(), why.clone());
             }
             (Some(_), other) => {
-                failures.insert(source.clone(), format!("an event failed to decode, yet finish() gave {other:?}"));
+                failures.insert(
+                    source.clone(),
+                    format!("an event failed to decode, yet finish() gave {other:?}"),
+                );
                 continue;
             }
         }
@@ -1277,8 +1314,10 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
             match serde_json::from_value(terminal["response"]["output"].clone()) {
                 Ok(output) => output,
                 Err(e) => {
-                    decode_failures
-                        .insert(source.clone(), format!("the final output does not decode: {e}"));
+                    decode_failures.insert(
+                        source.clone(),
+                        format!("the final output does not decode: {e}"),
+                    );
                     continue;
                 }
             };
@@ -1287,7 +1326,10 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
             .map(|s| without_encrypted(serde_json::to_value(&s.output).expect("serializes")));
         let theirs = without_encrypted(serde_json::to_value(&final_output).expect("serializes"));
         let mut deltas_only = ResponseAccumulator::default();
-        for event in events.iter().filter(|e| !is_done_event(e) && final_response(e).is_none()) {
+        for event in events
+            .iter()
+            .filter(|e| !is_done_event(e) && final_response(e).is_none())
+        {
             deltas_only.push(event);
         }
         let built = deltas_only
@@ -1302,7 +1344,9 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
                 "the snapshot's output differs:\n    ours:  {ours:?}\n    final: {theirs}"
             ))
         } else if built != expected {
-            Some(format!("built from deltas: {built:?}\n    final: {expected:?}"))
+            Some(format!(
+                "built from deltas: {built:?}\n    final: {expected:?}"
+            ))
         } else {
             None
         };
@@ -1317,13 +1361,19 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
 
         // 3. Cut before its terminal event, the stream is an error.
         let cut = cut_before_last_event(body);
-        let early = support::sse_stream::<ResponseStreamEvent>(&cut).accumulate().finish().await;
+        let early = support::sse_stream::<ResponseStreamEvent>(&cut)
+            .accumulate()
+            .finish()
+            .await;
         let expected_error = match &decode_error {
             None => matches!(early, Err(AccumulateError::Incomplete(_))),
             Some(_) => early.is_err(),
         };
         if !expected_error {
-            failures.insert(source.clone(), format!("cut before its terminal event, it gave {early:?}"));
+            failures.insert(
+                source.clone(),
+                format!("cut before its terminal event, it gave {early:?}"),
+            );
         }
     }
     eprintln!(
@@ -1337,7 +1387,15 @@ async fn every_recorded_responses_stream_accumulates_to_its_final_response() {
         failures.is_empty(),
         "{} Responses streams fail for another reason than decoding:\n{}",
         failures.len(),
-        failures.iter().map(|(s, why)| format!("  {s}: {why}")).collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .map(|(s, why)| format!("  {s}: {why}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    check_failures("Responses streams", &decode_failures, RESPONSES_EXPECTED_FAILURES);
+    check_failures(
+        "Responses streams",
+        &decode_failures,
+        RESPONSES_EXPECTED_FAILURES,
+    );
 }

@@ -35,15 +35,21 @@ fn http() -> reqwest::Client {
 async fn an_azure_deployment_gets_its_path_api_version_and_api_key_header() {
     let server = FakeServer::start(vec![
         Reply::json(200, &completion()),
-        Reply::json(200, &json!({"object": "list", "model": "m", "data": [],
-                                 "usage": {"prompt_tokens": 1, "total_tokens": 1}})),
+        Reply::json(
+            200,
+            &json!({"object": "list", "model": "m", "data": [],
+                                 "usage": {"prompt_tokens": 1, "total_tokens": 1}}),
+        ),
     ]);
     let azure = Azure::new(format!("http://127.0.0.1:{}/", server.port))
         .deployment("my gpt-4o")
         .api_version("2024-10-21");
     assert_eq!(
         azure.base_url(),
-        format!("http://127.0.0.1:{}/openai/deployments/my%20gpt-4o", server.port)
+        format!(
+            "http://127.0.0.1:{}/openai/deployments/my%20gpt-4o",
+            server.port
+        )
     );
     let client = azure
         .builder()
@@ -57,7 +63,10 @@ async fn an_azure_deployment_gets_its_path_api_version_and_api_key_header() {
     assert_eq!(reply.choices[0].message.content.as_deref(), Some("Hi!"));
     client
         .embeddings()
-        .create(CreateEmbeddingRequest::new("text", "text-embedding-3-small"))
+        .create(CreateEmbeddingRequest::new(
+            "text",
+            "text-embedding-3-small",
+        ))
         .await
         .unwrap();
 
@@ -97,7 +106,10 @@ async fn the_azure_v1_api_and_entra_id_tokens() {
 
 #[tokio::test]
 async fn any_compatible_server_by_its_base_url() {
-    let server = FakeServer::start(vec![Reply::json(200, &completion()), Reply::json(200, &completion())]);
+    let server = FakeServer::start(vec![
+        Reply::json(200, &completion()),
+        Reply::json(200, &completion()),
+    ]);
     // A local server that wants no key.
     let open = Client::builder()
         .base_url(format!("http://127.0.0.1:{}/compat/v1/", server.port))

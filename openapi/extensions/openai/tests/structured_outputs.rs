@@ -34,18 +34,41 @@ enum Condition {
 /// object closed and listing all its properties as required, no keyword strict mode lacks.
 fn assert_strict(schema: &Value, at: &str) {
     const ALLOWED: [&str; 19] = [
-        "type", "properties", "required", "additionalProperties", "items", "enum", "const",
-        "anyOf", "$ref", "$defs", "description", "title", "pattern", "format", "minimum",
-        "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "const",
+        "anyOf",
+        "$ref",
+        "$defs",
+        "description",
+        "title",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
     ];
     let Some(object) = schema.as_object() else {
         panic!("{at}: not a schema object: {schema}");
     };
     for key in object.keys() {
-        assert!(ALLOWED.contains(&key.as_str()), "{at}: `{key}` is not allowed in strict mode");
+        assert!(
+            ALLOWED.contains(&key.as_str()),
+            "{at}: `{key}` is not allowed in strict mode"
+        );
     }
     if object.get("type") == Some(&json!("object")) {
-        assert_eq!(object.get("additionalProperties"), Some(&json!(false)), "{at}");
+        assert_eq!(
+            object.get("additionalProperties"),
+            Some(&json!(false)),
+            "{at}"
+        );
         let properties = object["properties"].as_object().expect("properties");
         let required: Vec<&str> = object["required"]
             .as_array()
@@ -83,33 +106,57 @@ fn a_type_becomes_a_strict_schema() {
     assert_strict(&schema, "#");
     assert_eq!(
         schema["required"],
-        json!(["city", "celsius", "note", "wind_kmh", "conditions", "forecast"])
+        json!([
+            "city",
+            "celsius",
+            "note",
+            "wind_kmh",
+            "conditions",
+            "forecast"
+        ])
     );
     // Optional fields are nullable; required ones are not.
-    assert_eq!(schema["properties"]["note"]["type"], json!(["string", "null"]));
-    assert_eq!(schema["properties"]["wind_kmh"]["type"], json!(["integer", "null"]));
+    assert_eq!(
+        schema["properties"]["note"]["type"],
+        json!(["string", "null"])
+    );
+    assert_eq!(
+        schema["properties"]["wind_kmh"]["type"],
+        json!(["integer", "null"])
+    );
     assert_eq!(schema["properties"]["city"]["type"], json!("string"));
     // `uint32` is no format strict mode knows: dropped; the bound stays.
     assert!(schema["properties"]["wind_kmh"].get("format").is_none());
     assert_eq!(schema["properties"]["wind_kmh"]["minimum"], json!(0));
     // The recursive field refers to the root, nullable.
     let forecast = &schema["properties"]["forecast"];
-    assert!(forecast.to_string().contains("\"$ref\":\"#\""), "{forecast}");
+    assert!(
+        forecast.to_string().contains("\"$ref\":\"#\""),
+        "{forecast}"
+    );
     assert!(forecast.to_string().contains("\"null\""), "{forecast}");
     // The enum lives in `$defs`, its data variant a closed object, `oneOf` as `anyOf`.
     let condition = &schema["$defs"]["Condition"];
-    assert!(condition.get("oneOf").is_none() && condition.get("anyOf").is_some(), "{condition}");
+    assert!(
+        condition.get("oneOf").is_none() && condition.get("anyOf").is_some(),
+        "{condition}"
+    );
     assert!(schema.get("$schema").is_none() && schema.get("title").is_none());
 }
 
 #[test]
 fn request_formats_carry_the_schema_strictly() {
-    let format = StructuredSchema::of::<Weather>().unwrap().name("weather_report");
+    let format = StructuredSchema::of::<Weather>()
+        .unwrap()
+        .name("weather_report");
     let chat = serde_json::to_value(format.response_format()).unwrap();
     assert_eq!(chat["type"], "json_schema");
     assert_eq!(chat["json_schema"]["name"], "weather_report");
     assert_eq!(chat["json_schema"]["strict"], true);
-    assert_eq!(chat["json_schema"]["schema"], Value::Object(format.schema.clone()));
+    assert_eq!(
+        chat["json_schema"]["schema"],
+        Value::Object(format.schema.clone())
+    );
     let text = serde_json::to_value(format.text_format()).unwrap();
     assert_eq!(text["format"]["type"], "json_schema");
     assert_eq!(text["format"]["name"], "weather_report");
@@ -135,7 +182,13 @@ fn what_strict_mode_cannot_express_is_a_located_error() {
     let err = StructuredSchema::of::<Anything>().unwrap_err();
     assert!(err.pointer.starts_with("#/properties/extra"), "{err}");
     let err = StructuredSchema::of::<Vec<u32>>().unwrap_err();
-    assert_eq!((err.pointer.as_str(), err.message.contains("root must be an object")), ("#", true));
+    assert_eq!(
+        (
+            err.pointer.as_str(),
+            err.message.contains("root must be an object")
+        ),
+        ("#", true)
+    );
 }
 
 fn completion(message: Value, finish_reason: &str) -> CreateChatCompletionResponse {
@@ -153,7 +206,10 @@ const REPLY: &str = r#"{"city": "Paris", "celsius": 21.5, "note": null, "wind_km
 
 #[test]
 fn a_chat_reply_parses_into_the_type() {
-    let reply = completion(json!({"role": "assistant", "content": REPLY, "refusal": null}), "stop");
+    let reply = completion(
+        json!({"role": "assistant", "content": REPLY, "refusal": null}),
+        "stop",
+    );
     let weather: Weather = reply.parsed().unwrap();
     assert_eq!(
         weather,
@@ -185,11 +241,26 @@ fn refusals_truncation_and_mismatches_are_typed_errors() {
         refused.parsed::<Weather>(),
         Err(StructuredOutputError::Refusal(why)) if why == "I can't help with that."
     ));
-    let cut = completion(json!({"role": "assistant", "content": "{\"city\": \"Par", "refusal": null}), "length");
-    assert!(matches!(cut.parsed::<Weather>(), Err(StructuredOutputError::Truncated(_))));
-    let empty = completion(json!({"role": "assistant", "content": null, "refusal": null}), "stop");
-    assert!(matches!(empty.parsed::<Weather>(), Err(StructuredOutputError::NoContent)));
-    let wrong = completion(json!({"role": "assistant", "content": "{\"city\": 3}", "refusal": null}), "stop");
+    let cut = completion(
+        json!({"role": "assistant", "content": "{\"city\": \"Par", "refusal": null}),
+        "length",
+    );
+    assert!(matches!(
+        cut.parsed::<Weather>(),
+        Err(StructuredOutputError::Truncated(_))
+    ));
+    let empty = completion(
+        json!({"role": "assistant", "content": null, "refusal": null}),
+        "stop",
+    );
+    assert!(matches!(
+        empty.parsed::<Weather>(),
+        Err(StructuredOutputError::NoContent)
+    ));
+    let wrong = completion(
+        json!({"role": "assistant", "content": "{\"city\": 3}", "refusal": null}),
+        "stop",
+    );
     match wrong.parsed::<Weather>() {
         Err(StructuredOutputError::Mismatch { error, content }) => {
             assert_eq!(content, "{\"city\": 3}");
@@ -199,8 +270,14 @@ fn refusals_truncation_and_mismatches_are_typed_errors() {
     }
     // A required field sent as null is still a mismatch: only optional ones read as absent.
     let null_city = REPLY.replacen("\"Paris\"", "null", 1);
-    let reply = completion(json!({"role": "assistant", "content": null_city, "refusal": null}), "stop");
-    assert!(matches!(reply.parsed::<Weather>(), Err(StructuredOutputError::Mismatch { .. })));
+    let reply = completion(
+        json!({"role": "assistant", "content": null_city, "refusal": null}),
+        "stop",
+    );
+    assert!(matches!(
+        reply.parsed::<Weather>(),
+        Err(StructuredOutputError::Mismatch { .. })
+    ));
 }
 
 fn response(status: &str, content: Value) -> Response {
@@ -216,17 +293,25 @@ fn response(status: &str, content: Value) -> Response {
 
 #[test]
 fn a_responses_reply_parses_into_the_type() {
-    let text = |t: &str| json!({"type": "output_text", "text": t, "annotations": [], "logprobs": []});
+    let text =
+        |t: &str| json!({"type": "output_text", "text": t, "annotations": [], "logprobs": []});
     let (first, rest) = REPLY.split_at(40);
     let reply = response("completed", json!([text(first), text(rest)]));
     let weather: Weather = reply.parsed().unwrap();
     assert_eq!(weather.city, "Paris");
     let refused = response("completed", json!([{"type": "refusal", "refusal": "No."}]));
-    assert!(matches!(refused.parsed::<Weather>(), Err(StructuredOutputError::Refusal(r)) if r == "No."));
+    assert!(
+        matches!(refused.parsed::<Weather>(), Err(StructuredOutputError::Refusal(r)) if r == "No.")
+    );
     let incomplete = response("incomplete", json!([text(first)]));
     match incomplete.parsed::<Weather>() {
-        Err(StructuredOutputError::Truncated(why)) => assert!(why.contains("MaxOutputTokens"), "{why}"),
+        Err(StructuredOutputError::Truncated(why)) => {
+            assert!(why.contains("MaxOutputTokens"), "{why}")
+        }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(response("completed", json!([])).parsed::<Weather>(), Err(StructuredOutputError::NoContent)));
+    assert!(matches!(
+        response("completed", json!([])).parsed::<Weather>(),
+        Err(StructuredOutputError::NoContent)
+    ));
 }

@@ -21,10 +21,19 @@ fn python_signature(key: &[u8], id: &str, timestamp: &str, body: &[u8]) -> Strin
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let output = Command::new("python3")
         .args(["-c", script])
-        .args([hex(key), hex(id.as_bytes()), hex(timestamp.as_bytes()), hex(body)])
+        .args([
+            hex(key),
+            hex(id.as_bytes()),
+            hex(timestamp.as_bytes()),
+            hex(body),
+        ])
         .output()
         .expect("python3 runs (the test command installs it)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
@@ -92,7 +101,10 @@ fn forged_stale_and_malformed_deliveries_are_refused() {
     // A changed body, id or timestamp, or another key.
     let tampered = BODY.replace("resp_abc123", "resp_evil");
     for (id, ts, body) in [(id, ts.as_str(), tampered.as_str()), ("wh_2", &ts, BODY)] {
-        assert!(matches!(check(id, ts, &signature, body, now), Err(WebhookError::InvalidSignature)));
+        assert!(matches!(
+            check(id, ts, &signature, body, now),
+            Err(WebhookError::InvalidSignature)
+        ));
     }
     let later = (TIMESTAMP + 1).to_string();
     assert!(matches!(
@@ -100,10 +112,24 @@ fn forged_stale_and_malformed_deliveries_are_refused() {
         Err(WebhookError::InvalidSignature)
     ));
     let other_key = python_signature(b"another key", id, &ts, BODY.as_bytes());
-    assert!(matches!(check(id, &ts, &other_key, BODY, now), Err(WebhookError::InvalidSignature)));
+    assert!(matches!(
+        check(id, &ts, &other_key, BODY, now),
+        Err(WebhookError::InvalidSignature)
+    ));
     // No `v1,` entry, or one that is not base64.
-    for bad in ["", "v2,abc", "v1,not base64!", signature.trim_start_matches("v1,")] {
-        assert!(matches!(check(id, &ts, bad, BODY, now), Err(WebhookError::InvalidSignature)), "{bad}");
+    for bad in [
+        "",
+        "v2,abc",
+        "v1,not base64!",
+        signature.trim_start_matches("v1,"),
+    ] {
+        assert!(
+            matches!(
+                check(id, &ts, bad, BODY, now),
+                Err(WebhookError::InvalidSignature)
+            ),
+            "{bad}"
+        );
     }
 
     // Outside the tolerance (5 minutes by default), either way.
@@ -114,8 +140,14 @@ fn forged_stale_and_malformed_deliveries_are_refused() {
             Err(WebhookError::TimestampOutOfRange { .. })
         ));
     }
-    let strict = Webhook::new(&python_secret(KEY)).unwrap().tolerance(Duration::from_secs(5));
-    assert!(strict.verify_at(id, &ts, &signature, BODY.as_bytes(), at(TIMESTAMP + 6)).is_err());
+    let strict = Webhook::new(&python_secret(KEY))
+        .unwrap()
+        .tolerance(Duration::from_secs(5));
+    assert!(
+        strict
+            .verify_at(id, &ts, &signature, BODY.as_bytes(), at(TIMESTAMP + 6))
+            .is_err()
+    );
     assert!(matches!(
         check(id, "yesterday", &signature, BODY, now),
         Err(WebhookError::InvalidTimestamp(_))
@@ -125,32 +157,56 @@ fn forged_stale_and_malformed_deliveries_are_refused() {
     let headers = reqwest::header::HeaderMap::new();
     let err = webhook.unwrap(&headers, BODY.as_bytes()).unwrap_err();
     assert_eq!(err.to_string(), "missing `webhook-id` header");
-    assert!(matches!(Webhook::new("whsec_!!!"), Err(WebhookError::InvalidSecret(_))));
-    assert!(matches!(Webhook::new("whsec_"), Err(WebhookError::InvalidSecret(_))));
-    assert!(!format!("{webhook:?}").contains("dGVzd"), "the key stays out of Debug");
+    assert!(matches!(
+        Webhook::new("whsec_!!!"),
+        Err(WebhookError::InvalidSecret(_))
+    ));
+    assert!(matches!(
+        Webhook::new("whsec_"),
+        Err(WebhookError::InvalidSecret(_))
+    ));
+    assert!(
+        !format!("{webhook:?}").contains("dGVzd"),
+        "the key stays out of Debug"
+    );
 }
 
 #[test]
 fn a_signed_body_that_is_not_an_event_is_a_decode_error() {
-    let webhook = Webhook::new(&python_secret(KEY)).unwrap().tolerance(Duration::from_secs(u64::MAX / 4));
+    let webhook = Webhook::new(&python_secret(KEY))
+        .unwrap()
+        .tolerance(Duration::from_secs(u64::MAX / 4));
     let body = b"<html>not JSON</html>";
     let ts = TIMESTAMP.to_string();
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("webhook-id", "wh_1".parse().unwrap());
     headers.insert("webhook-timestamp", ts.parse().unwrap());
-    headers.insert("webhook-signature", python_signature(KEY, "wh_1", &ts, body).parse().unwrap());
+    headers.insert(
+        "webhook-signature",
+        python_signature(KEY, "wh_1", &ts, body).parse().unwrap(),
+    );
     let decoded = webhook.unwrap(&headers, body);
-    assert!(matches!(decoded, Err(WebhookError::Decode(_))), "{decoded:?}");
+    assert!(
+        matches!(decoded, Err(WebhookError::Decode(_))),
+        "{decoded:?}"
+    );
     // An unknown `type` is kept, not refused: the API adds events.
     let unknown = br#"{"type": "batch.paused", "id": "evt_1"}"#;
-    headers.insert("webhook-signature", python_signature(KEY, "wh_1", &ts, unknown).parse().unwrap());
-    assert!(matches!(webhook.unwrap(&headers, unknown), Ok(WebhookEvent::Unknown(_))));
+    headers.insert(
+        "webhook-signature",
+        python_signature(KEY, "wh_1", &ts, unknown).parse().unwrap(),
+    );
+    assert!(matches!(
+        webhook.unwrap(&headers, unknown),
+        Ok(WebhookEvent::Unknown(_))
+    ));
 }
 
 /// The union the configuration's overlay adds names every webhook the spec declares.
 #[test]
 fn the_event_union_covers_every_webhook_of_the_spec() {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/openai.yaml");
+    let spec =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/openai.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
     let start = text.find("\nwebhooks:\n").expect("the spec has webhooks") + 1;
     let block: String = text[start..]
@@ -167,10 +223,18 @@ fn the_event_union_covers_every_webhook_of_the_spec() {
     declared.sort();
     declared.dedup();
     assert_eq!(declared.len(), 16, "{declared:?}");
-    let api = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("api.md")).unwrap();
-    let union = api.split("### tagged WebhookEvent by \"type\"").nth(1).expect("the union is generated");
+    let api =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("api.md"))
+            .unwrap();
+    let union = api
+        .split("### tagged WebhookEvent by \"type\"")
+        .nth(1)
+        .expect("the union is generated");
     let union = union.split("\n### ").next().unwrap();
     for schema in declared {
-        assert!(union.contains(&format!("({schema})")), "WebhookEvent lacks {schema}");
+        assert!(
+            union.contains(&format!("({schema})")),
+            "WebhookEvent lacks {schema}"
+        );
     }
 }

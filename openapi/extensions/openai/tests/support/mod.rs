@@ -85,6 +85,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Close the connection after the headers and this many body bytes (a cut stream).
     pub cut_after: Option<usize>,
+    /// Answer nothing: hold the connection until the client gives up (a timeout).
+    pub stall: bool,
 }
 
 impl Reply {
@@ -102,6 +104,15 @@ impl Reply {
             headers: vec![("content-type".into(), content_type.into())],
             body,
             cut_after: None,
+            stall: false,
+        }
+    }
+
+    /// No answer at all, until the client closes the connection.
+    pub fn stall() -> Reply {
+        Reply {
+            stall: true,
+            ..Reply::raw(200, "text/plain", Vec::new())
         }
     }
 
@@ -130,7 +141,10 @@ impl FakeServer {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let reply = replies.next().unwrap_or_else(|| {
-                    Reply::json(500, &serde_json::json!({"error": {"message": "unscripted"}}))
+                    Reply::json(
+                        500,
+                        &serde_json::json!({"error": {"message": "unscripted"}}),
+                    )
                 });
                 serve(stream, &reply, &recorded);
             }
@@ -181,6 +195,12 @@ fn serve(stream: TcpStream, reply: &Reply, recorded: &Mutex<Vec<Recorded>>) -> O
         headers,
         body,
     });
+    if reply.stall {
+        // Reads until the client closes its end (it timed out).
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        return Some(());
+    }
     let mut stream = stream;
     let reason = match reply.status {
         200 => "OK",
@@ -189,11 +209,16 @@ fn serve(stream: TcpStream, reply: &Reply, recorded: &Mutex<Vec<Recorded>>) -> O
         429 => "Too Many Requests",
         _ => "Status",
     };
-    let mut head = format!("HTTP/1.1 {} {reason}\r\nconnection: close\r\n", reply.status);
+    let mut head = format!(
+        "HTTP/1.1 {} {reason}\r\nconnection: close\r\n",
+        reply.status
+    );
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    let sent = reply.cut_after.map_or(&reply.body[..], |n| &reply.body[..n]);
+    let sent = reply
+        .cut_after
+        .map_or(&reply.body[..], |n| &reply.body[..n]);
     if reply.cut_after.is_none() {
         head.push_str(&format!("content-length: {}\r\n", reply.body.len()));
     }
