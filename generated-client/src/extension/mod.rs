@@ -26,3 +26,10 @@ pub mod prelude {
     /// friends; `next()` needs no import).
     pub use futures_core::Stream;
 }
+
+/// The repository's README, whose Rust examples (the helpers' among them) compile as doctests
+/// of this crate. Only in doctest builds with `structured-outputs`, which one of them needs
+/// (`cargo test --workspace` turns it on).
+#[cfg(all(doctest, feature = "structured-outputs"))]
+#[doc = include_str!("../../../README.md")]
+pub struct ProjectReadme;

@@ -3,14 +3,10 @@
 //! accepts, and the model's reply parsed back into that type. Feature `structured-outputs`
 //! (it brings `schemars`).
 //!
-//! ```rust,ignore
-//! #[derive(serde::Deserialize, schemars::JsonSchema)]
-//! struct Weather { city: String, celsius: f64, note: Option<String> }
-//!
-//! let format = StructuredSchema::of::<Weather>()?;
-//! let request = CreateChatCompletionRequest::new(messages, "gpt-4o").response_format(format.response_format());
-//! let weather: Weather = client.chat().completions().create(request).await?.parsed()?;
-//! ```
+//! [`StructuredSchema::of`] makes the schema, [`StructuredSchema::response_format`] (chat) or
+//! [`StructuredSchema::text_format`] (Responses API) puts it in a request, and `parsed()` on
+//! the reply reads it back (the crate's README and `examples/structured_output.rs` show it
+//! whole).
 //!
 //! **Strict subset.** Every object lists all its properties in `required` and has
 //! `additionalProperties: false`; a property that was optional becomes nullable, and a

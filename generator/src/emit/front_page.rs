@@ -278,7 +278,12 @@ pub fn readme(
     }
 
     // Streaming.
-    if let Some(call) = calls.iter().find(|c| c.op.stream.is_some()) {
+    // Preferably an operation that otherwise answers JSON (the common streaming shape).
+    let streaming = calls
+        .iter()
+        .filter(|c| c.op.stream.is_some())
+        .min_by_key(|c| !matches!(c.op.response, ResponseKind::Json(_)));
+    if let Some(call) = streaming {
         let event = call
             .op
             .stream
