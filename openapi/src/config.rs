@@ -100,7 +100,11 @@ fn read_tree(
     rel: &Path,
     files: &mut BTreeMap<PathBuf, String>,
 ) -> Result<(), ConfigError> {
-    let dir = root.join(rel);
+    let dir = if rel.as_os_str().is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    };
     let io = |file: &Path| {
         let file = file.to_path_buf();
         move |source| ConfigError::Io { file, source }

@@ -166,6 +166,7 @@ impl<A: Accumulator + Unpin> Stream for AccumulatingStream<A> {
 }
 
 /// `value` as another type with the same JSON form (two open enums of the same strings).
+#[cfg(any(feature = "chat", feature = "responses"))]
 fn same_wire<A: serde::Serialize, B: serde::de::DeserializeOwned>(value: &A) -> Option<B> {
     serde_json::to_value(value)
         .ok()
@@ -173,6 +174,7 @@ fn same_wire<A: serde::Serialize, B: serde::de::DeserializeOwned>(value: &A) -> 
 }
 
 /// A list index from the API's `i64` (negative indices fit nowhere).
+#[cfg(feature = "responses")]
 fn slot(index: i64) -> Option<usize> {
     usize::try_from(index).ok()
 }
