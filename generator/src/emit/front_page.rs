@@ -167,7 +167,9 @@ pub fn readme(
     let calls = calls(model);
     let space = &model.types;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", info.title.trim());
+    // The title through the same rewriting as descriptions: it is Markdown in rustdoc too.
+    let title = doc_lines(info.title.trim(), style).join(" ");
+    let _ = writeln!(out, "# {}\n", title.trim());
     if let Some(description) = &info.description {
         for line in doc_lines(description, style) {
             let _ = writeln!(out, "{line}");
