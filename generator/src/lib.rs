@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod emit;
+pub mod extension;
 pub mod features;
 pub mod ir;
 pub mod lower;

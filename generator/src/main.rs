@@ -32,6 +32,10 @@ struct Args {
     /// Crate name when there is no configuration file.
     #[arg(long, default_value = "api-client")]
     crate_name: String,
+    /// A folder of hand-written code to copy into the crate (overrides the configuration's
+    /// `extension`; README.md, "Hand-written code in a generated crate").
+    #[arg(long)]
+    extension: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,6 +95,10 @@ fn run(args: Args) -> Result<(), Failure> {
     };
     if let Some(spec) = &args.spec {
         config.spec = spec.clone();
+    }
+    if let Some(dir) = &args.extension {
+        let extension = openapi::Extension::read(dir).map_err(|e| Failure::Usage(e.to_string()))?;
+        config.extension = Some(extension);
     }
     let out = args
         .out

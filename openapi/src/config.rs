@@ -62,6 +62,80 @@ pub struct Config {
     /// API's owner knows and the spec does not say, e.g. that a list of integers holds bytes.
     #[serde(default, rename = "overlay")]
     pub overlays: Vec<Overlay>,
+    /// A folder of hand-written code for this API (`extension = "../extensions/openai"`),
+    /// relative to the configuration file: copied into the generated crate, never edited by
+    /// the generator. [`Config::from_file`] reads it into [`Config::extension`].
+    #[serde(default, rename = "extension")]
+    pub extension_dir: Option<PathBuf>,
+    /// The extension folder's files, read when the configuration is read.
+    #[serde(skip)]
+    pub extension: Option<Extension>,
+}
+
+/// The files of an extension folder, read from disk and not yet checked: every file below
+/// the folder by its relative path (`/`-separated), as UTF-8 text. The generator decides
+/// what each one may be (`generator::extension`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extension {
+    /// The folder, as the configuration names it (resolved against the file's folder).
+    pub dir: PathBuf,
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+impl Extension {
+    /// Reads every file below `dir`, sorted by path. Hidden files and folders (`.name`) are
+    /// left out; a file that is not UTF-8 is an error naming it.
+    pub fn read(dir: &Path) -> Result<Extension, ConfigError> {
+        let mut files = BTreeMap::new();
+        read_tree(dir, Path::new(""), &mut files)?;
+        Ok(Extension {
+            dir: dir.to_path_buf(),
+            files,
+        })
+    }
+}
+
+fn read_tree(
+    root: &Path,
+    rel: &Path,
+    files: &mut BTreeMap<PathBuf, String>,
+) -> Result<(), ConfigError> {
+    let dir = if rel.as_os_str().is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    };
+    let io = |file: &Path| {
+        let file = file.to_path_buf();
+        move |source| ConfigError::Io { file, source }
+    };
+    let mut entries = std::fs::read_dir(&dir)
+        .map_err(io(&dir))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io(&dir))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = rel.join(&name);
+        let full = root.join(&path);
+        if entry.file_type().map_err(io(&full))?.is_dir() {
+            read_tree(root, &path, files)?;
+            continue;
+        }
+        let bytes = std::fs::read(&full).map_err(io(&full))?;
+        let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
+            file: full.clone(),
+            message: format!(
+                "not UTF-8 text (byte {}); an extension folder holds source files",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        files.insert(path, text);
+    }
+    Ok(())
 }
 
 /// An update in the manner of the OpenAPI Overlay Specification, with a JSON pointer for its
@@ -122,6 +196,17 @@ impl Config {
         let dir = path.parent().unwrap_or(Path::new("."));
         config.spec = dir.join(&config.spec);
         config.out = config.out.map(|o| dir.join(o));
+        if let Some(extension) = &config.extension_dir {
+            let extension = dir.join(extension);
+            if !extension.is_dir() {
+                return Err(ConfigError::Invalid {
+                    file: path.into(),
+                    message: format!("`extension`: {} is not a folder", extension.display()),
+                });
+            }
+            config.extension = Some(Extension::read(&extension)?);
+            config.extension_dir = Some(extension);
+        }
         Ok(config)
     }
 
@@ -145,6 +230,8 @@ impl Config {
             known_bad_examples: BTreeMap::new(),
             overlays: Vec::new(),
             resource_features: true,
+            extension_dir: None,
+            extension: None,
         }
     }
 }

@@ -38,7 +38,7 @@ mod refs;
 mod validate;
 mod walk;
 
-pub use config::{Config, ConfigError, Overlay};
+pub use config::{Config, ConfigError, Extension, Overlay};
 pub use load::{
     Document, LoadError, SpecVersion, Warning, load, load_str, load_str_with, load_with,
 };

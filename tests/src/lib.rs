@@ -67,11 +67,22 @@ impl Fixture {
         lines.join("\n").trim().to_owned()
     }
 
+    /// The fixture's folder of hand-written code, `fixtures/extensions/<name>/`, if it has one.
+    pub fn extension_dir(&self) -> Option<PathBuf> {
+        let dir = fixtures_dir().join("extensions").join(&self.name);
+        dir.is_dir().then_some(dir)
+    }
+
     /// Loads the fixture and runs the generator on it. An error names the fixture.
     pub fn generate(&self) -> Result<Generated, String> {
         let doc = openapi::load(&self.path)
             .map_err(|e| format!("fixture {}: cannot load: {e}", self.name))?;
-        let config = openapi::Config::for_spec(&self.path, &self.crate_name());
+        let mut config = openapi::Config::for_spec(&self.path, &self.crate_name());
+        if let Some(dir) = self.extension_dir() {
+            let extension = openapi::Extension::read(&dir)
+                .map_err(|e| format!("fixture {}: cannot read its extension: {e}", self.name))?;
+            config.extension = Some(extension);
+        }
         let output = generator::generate(&doc, &config)
             .map_err(|e| format!("fixture {}: cannot generate: {e}", self.name))?;
         Ok(Generated {
@@ -122,11 +133,15 @@ fn is_runtime(path: &Path) -> bool {
 }
 
 impl Generated {
-    /// Every file under `src/` except the runtime, each under a header line naming it.
+    /// Every file under `src/` except the runtime, the front page (`README.md`) and the
+    /// manifest, each under a header line naming it.
     pub fn render_src(&self) -> String {
         let mut out = String::new();
         for (path, content) in &self.output.files {
-            if !path.starts_with("src") || is_runtime(path) {
+            let shown = path.starts_with("src")
+                || path == Path::new("README.md")
+                || path == Path::new("Cargo.toml");
+            if !shown || is_runtime(path) {
                 continue;
             }
             let _ = writeln!(out, "// ===== {} =====", path.display());

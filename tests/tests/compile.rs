@@ -1,4 +1,5 @@
-//! Every fixture's generated crate compiles and is clippy-clean.
+//! Every fixture's generated crate compiles and is clippy-clean, its front page's examples
+//! compile (doctests), and a fixture's hand-written extension passes its own tests.
 //!
 //! One test builds all fixtures in one scratch workspace (`<target>/tmp/fixture-workspace`,
 //! see `generator_tests::scratch`) with one target folder, so dependencies are built once and
@@ -27,12 +28,17 @@ fn fixture_crates_compile() {
     );
     // Each crate's resource features, each checked on its own below.
     let mut features: Vec<(String, Vec<String>)> = Vec::new();
+    // Crates with a folder of hand-written code, whose own tests run below.
+    let mut extended = Vec::new();
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let written = fixture.generate().and_then(|generated| {
             let files = &generated.output.files;
             if let Some(manifest) = files.get(Path::new("Cargo.toml")) {
                 features.push((fixture.crate_name(), resource_features(manifest)));
+            }
+            if fixture.extension_dir().is_some() {
+                extended.push(fixture.crate_name());
             }
             workspace
                 .add(&fixture.crate_name(), files)
@@ -64,6 +70,15 @@ fn fixture_crates_compile() {
         );
     } else {
         eprintln!("note: cargo clippy is not installed; only `cargo check` ran");
+    }
+    // Every front page's examples compile (they are the crate docs' doctests), for every spec.
+    cargo.run("test --doc", &["test", "--workspace", "--doc"]);
+    // An extension's tests run with its crate.
+    for member in &extended {
+        cargo.run(
+            &format!("test -p {member} --tests"),
+            &["test", "-p", member, "--tests"],
+        );
     }
     // Every resource feature alone compiles without warnings: the gates are closed under
     // what each type holds.

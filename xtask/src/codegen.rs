@@ -194,6 +194,34 @@ mod tests {
         );
     }
 
+    /// The extension folder's files are part of the generation: an edit to a copy (instead
+    /// of the source) or a copy left behind is what `--check` reports.
+    #[test]
+    fn check_covers_the_extension_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::project_root().join("tests/fixtures");
+        let config = dir.path().join("pets.toml");
+        let toml = format!(
+            "spec = {:?}\nout = \"out\"\ncrate-name = \"pets\"\nextension = {:?}\n",
+            root.join("extension_folder.yaml"),
+            root.join("extensions/extension_folder"),
+        );
+        std::fs::write(&config, toml).unwrap();
+        let generation = generate(&config, &Options::default()).unwrap();
+        write(&generation).unwrap();
+        check(&generation).unwrap();
+
+        let copy = dir.path().join("out/src/extension/names.rs");
+        let edited = std::fs::read_to_string(&copy)
+            .unwrap()
+            .replace("names", "nombres");
+        std::fs::write(&copy, edited).unwrap();
+        std::fs::write(dir.path().join("out/tests/left_over.rs"), "").unwrap();
+        let err = format!("{:#}", check(&generation).unwrap_err());
+        assert!(err.contains("stale    src/extension/names.rs"), "{err}");
+        assert!(err.contains("extra    tests/left_over.rs"), "{err}");
+    }
+
     #[test]
     fn clean_removes_dot_segments_lexically() {
         assert_eq!(

@@ -269,6 +269,8 @@ pub struct SseStream<T> {
     events: EventStream,
     done: bool,
     strict: bool,
+    /// Whether the stream ended on `data: [DONE]` (rather than the body simply ending).
+    saw_done: bool,
     item: PhantomData<fn() -> T>,
 }
 
@@ -289,6 +291,7 @@ impl<T: DeserializeOwned + Conformance> SseStream<T> {
             events: EventStream::new(bytes),
             done: false,
             strict: false,
+            saw_done: false,
             item: PhantomData,
         }
     }
@@ -298,6 +301,13 @@ impl<T: DeserializeOwned + Conformance> SseStream<T> {
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+
+    /// Whether the stream has ended on a `data: [DONE]` event. APIs that end every complete
+    /// stream that way (OpenAI's chat completions) can tell a finished stream from one whose
+    /// body stopped cleanly between two events.
+    pub fn ended_with_done(&self) -> bool {
+        self.saw_done
     }
 
     /// The next item, without needing a `StreamExt` import.
@@ -397,6 +407,7 @@ impl<T: DeserializeOwned + Conformance> Stream for SseStream<T> {
             };
             if event.data == "[DONE]" {
                 this.done = true;
+                this.saw_done = true;
                 this.events.close();
                 return Poll::Ready(None);
             }
@@ -645,5 +656,20 @@ mod tests {
             typed(vec![b"data: {\"n\":1}\n\n"]),
             vec![Ok(Chunk { n: 1 })]
         );
+    }
+
+    #[test]
+    fn ended_with_done_tells_done_from_a_clean_cut() {
+        let drain = |chunks: Vec<&'static [u8]>| {
+            let bytes = Chunks(chunks.into_iter().map(Bytes::from_static).collect());
+            let mut sse = SseStream::<Chunk>::new(ByteStream::new(bytes));
+            let mut cx = Context::from_waker(std::task::Waker::noop());
+            assert!(!sse.ended_with_done());
+            while let Poll::Ready(Some(_)) = Pin::new(&mut sse).poll_next(&mut cx) {}
+            sse.ended_with_done()
+        };
+        assert!(drain(vec![b"data: {\"n\":1}\n\ndata: [DONE]\n\n"]));
+        assert!(!drain(vec![b"data: {\"n\":1}\n\n"]));
+        assert!(!drain(vec![b"data: {\"n\":1}\n\ndata: {\"n\""]));
     }
 }

@@ -2,10 +2,21 @@
 //! features copied from `templates/Cargo.toml` (one list, kept in one place), plus one
 //! feature per top-level resource group ([`Features`]).
 
-use crate::Config;
 use crate::features::{FULL_FEATURE, Features, UNREACHED_FEATURE};
+use crate::{Config, GenerateError};
 
-pub fn cargo_toml(config: &Config, features: &Features, header: &str) -> String {
+/// Dev-dependencies of every generated crate: the front page's examples (doctests) run on
+/// Tokio's `#[tokio::main]`.
+const DEV_DEPENDENCIES: &str =
+    r#"tokio = { version = "1.38", features = ["macros", "rt-multi-thread"] }"#;
+
+pub fn cargo_toml(
+    config: &Config,
+    features: &Features,
+    header: &str,
+    extension: Option<&toml::Table>,
+    extension_dir: &std::path::Path,
+) -> Result<String, GenerateError> {
     let runtime: toml::Table = super::RUNTIME_MANIFEST.parse().unwrap_or_default();
     let mut package = toml::Table::new();
     package.insert("name".into(), config.crate_name.clone().into());
@@ -23,13 +34,18 @@ pub fn cargo_toml(config: &Config, features: &Features, header: &str) -> String 
             manifest.insert(section.into(), table.clone());
         }
     }
+    let dev: toml::Table = DEV_DEPENDENCIES.parse().unwrap_or_default();
+    manifest.insert("dev-dependencies".into(), dev.into());
     let mut note = String::new();
     if !features.names.is_empty() {
         add_resource_features(&mut manifest, features);
         note = resource_features_note(features);
     }
+    if let Some(extension) = extension {
+        crate::extension::merge_manifest(&mut manifest, extension, extension_dir)?;
+    }
     let body = toml::to_string(&manifest).unwrap_or_default();
-    format!("{}{note}{body}", header.replace("//", "#"))
+    Ok(format!("{}{note}{body}", header.replace("//", "#")))
 }
 
 /// `full` (on by default) plus one empty feature per group.

@@ -2,6 +2,7 @@
 //! Emission never looks at the OpenAPI document; everything it needs is in the [`Model`].
 
 mod examples;
+mod front_page;
 mod manifest;
 pub(crate) mod resources;
 pub(crate) mod types;
@@ -38,6 +39,11 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
     };
     let client = client_name(config)?;
     let header = header(config);
+    let extension = match &config.extension {
+        Some(extension) => Some(crate::extension::plan(extension)?),
+        None => None,
+    };
+    let has_extension_module = extension.as_ref().is_some_and(|e| e.has_module);
     let features = if config.resource_features {
         Features::compute(&model.types, &model.operations)
     } else {
@@ -75,7 +81,10 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
                 "tests/schema_examples.rs",
                 examples::schema_examples(model, config, &features),
             ),
-            Piece::Lib => ("src/lib.rs", lib_rs(model, config, &ident(client), &style)),
+            Piece::Lib => (
+                "src/lib.rs",
+                lib_rs(model, config, &ident(client), has_extension_module),
+            ),
             Piece::Types(run) => {
                 let attrs = (run.start == 0).then(types::file_attrs);
                 let items = types[run.clone()]
@@ -87,9 +96,31 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
         Ok::<_, GenerateError>((file, format_tokens(file, tokens)?))
     });
     let mut files = BTreeMap::new();
+    let folder = config
+        .extension
+        .as_ref()
+        .map(|e| e.dir.clone())
+        .unwrap_or_default();
     files.insert(
         PathBuf::from("Cargo.toml"),
-        manifest::cargo_toml(config, &features, &header),
+        manifest::cargo_toml(
+            config,
+            &features,
+            &header,
+            extension.as_ref().and_then(|e| e.manifest.as_ref()),
+            &folder,
+        )?,
+    );
+    files.insert(
+        PathBuf::from("README.md"),
+        front_page::readme(
+            model,
+            config,
+            client,
+            &features,
+            extension.as_ref().and_then(|e| e.readme.as_deref()),
+            &style,
+        ),
     );
     for (name, contents) in RUNTIME_FILES {
         files.insert(
@@ -104,8 +135,28 @@ pub fn emit(model: &Model, config: &Config) -> Result<BTreeMap<PathBuf, String>,
             .or_insert_with(|| header.clone())
             .push_str(&text);
     }
+    if let Some(extension) = &extension {
+        let mut taken = ROOT_NAMES.to_vec();
+        taken.push(client);
+        crate::extension::add_files(extension, &folder, &mut files, &taken)?;
+    }
     Ok(files)
 }
+
+/// The names `lib.rs` defines or re-exports at the crate root (the client's aside).
+const ROOT_NAMES: [&str; 11] = [
+    "Call",
+    "ClientBuilder",
+    "Error",
+    "ErrorKind",
+    "InputFile",
+    "RequestOptions",
+    "CONFIG",
+    "runtime",
+    "types",
+    "resources",
+    crate::extension::MODULE,
+];
 
 /// The identifier `name` spells (`r#` makes a raw one), built by each job that needs it:
 /// tokens cannot cross threads.
@@ -116,25 +167,14 @@ fn ident(name: &str) -> proc_macro2::Ident {
 /// The configured client name, checked to be an identifier that names nothing else at the
 /// crate root.
 fn client_name(config: &Config) -> Result<&str, GenerateError> {
-    const TAKEN: [&str; 9] = [
-        "Call",
-        "ClientBuilder",
-        "Error",
-        "ErrorKind",
-        "RequestOptions",
-        "CONFIG",
-        "runtime",
-        "types",
-        "resources",
-    ];
     let name = config.client_type();
     match syn::parse_str::<proc_macro2::Ident>(name) {
-        Ok(_) if !TAKEN.contains(&name) => Ok(name),
+        Ok(_) if !ROOT_NAMES.contains(&name) => Ok(name),
         _ => Err(GenerateError::Invalid {
             pointer: "client-name (configuration)".into(),
             message: format!(
                 "`{name}` cannot name the client: it must be a Rust identifier other than {}",
-                TAKEN.join(", ")
+                ROOT_NAMES.join(", ")
             ),
         }),
     }
@@ -152,44 +192,40 @@ fn lib_rs(
     model: &Model,
     config: &Config,
     client: &proc_macro2::Ident,
-    style: &DocStyle,
+    has_extension_module: bool,
 ) -> TokenStream {
-    let mut lines = vec![format!(" {}", model.info.title)];
-    if let Some(description) = &model.info.description {
-        lines.push(String::new());
-        lines.extend(
-            crate::docs::doc_lines(description, style)
-                .into_iter()
-                .map(|l| format!(" {l}")),
-        );
-    }
-    lines.push(String::new());
-    lines.push(format!(
-        " API version `{}`; generated as crate `{}`.",
-        model.info.version, config.crate_name
-    ));
-    let lines = lines.iter().map(|l| {
-        if l.trim().is_empty() {
-            String::new()
-        } else {
-            l.clone()
-        }
-    });
     let client_config = client_config(model, config, client);
     let client_use = if client == "Client" {
         quote::quote!(Client)
     } else {
         quote::quote!(Client as #client)
     };
+    let extension = crate::extension::MODULE;
+    let extension_doc = " Hand-written code for this API, copied from the generator's extension \
+                         folder; its public items are re-exported at the crate root.";
+    let extension = has_extension_module.then(|| {
+        let module = ident(extension);
+        quote::quote! {
+            #[doc = #extension_doc]
+            pub mod #module;
+            // What the module exports may depend on the resource features enabled.
+            #[allow(unused_imports)]
+            pub use #module::*;
+        }
+    });
     quote::quote! {
-        #(#![doc = #lines])*
+        // The front page (README.md) is the crate docs: one text, and its examples are doctests.
+        #![doc = include_str!("../README.md")]
         pub mod runtime;
         // 100k+ lines formatted by prettyplease at generation; rustfmt need not walk them.
         #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]
         pub mod resources;
+        #extension
 
+        /// A file to upload: bytes with a file name and a content type.
+        pub use runtime::model::InputFile;
         pub use runtime::{Call, #client_use, ClientBuilder, Error, ErrorKind, RequestOptions};
         pub use runtime::{Conformance, Drift, DriftKind, ExtraFields};
 
@@ -200,15 +236,7 @@ fn lib_rs(
 /// The runtime's static configuration: base URL, authentication, environment variables.
 fn client_config(model: &Model, config: &Config, client: &proc_macro2::Ident) -> TokenStream {
     use crate::lower::Auth;
-    let prefix = config.crate_name.to_uppercase().replace('-', "_");
-    let api_key_env = config
-        .api_key_env
-        .clone()
-        .unwrap_or_else(|| format!("{prefix}_API_KEY"));
-    let base_url_env = config
-        .base_url_env
-        .clone()
-        .unwrap_or_else(|| format!("{prefix}_BASE_URL"));
+    let (api_key_env, base_url_env) = front_page::env_names(config);
     let base_url = &model.info.base_url;
     let auth = match &model.info.auth {
         Auth::Bearer => quote::quote!(Bearer),

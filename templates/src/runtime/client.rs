@@ -45,6 +45,8 @@ pub struct Client {
 #[derive(Clone)]
 struct Inner {
     config: &'static ClientConfig,
+    /// `config.auth`, unless the builder chose another scheme.
+    auth: AuthScheme,
     http: reqwest::Client,
     base_url: String,
     api_key: Option<SecretString>,
@@ -60,7 +62,7 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("auth", &inner.config.auth)
+            .field("auth", &inner.auth)
             .field("api_key", &inner.api_key)
             .field("headers", &inner.headers)
             .field("timeout", &inner.timeout)
@@ -92,6 +94,7 @@ impl Client {
             http: None,
             env: EnvSource::Process,
             strict: false,
+            auth: None,
         }
     }
 
@@ -279,7 +282,7 @@ impl Client {
         let mut options = inner.options.clone();
         options.merge(request.options.clone());
 
-        let auth_query = match (inner.config.auth, &inner.api_key) {
+        let auth_query = match (inner.auth, &inner.api_key) {
             (AuthScheme::ApiKeyQuery(name), Some(key)) => Some((name, key.expose_secret())),
             _ => None,
         };
@@ -399,6 +402,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     env: EnvSource,
     strict: bool,
+    auth: Option<AuthScheme>,
 }
 
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -446,6 +450,13 @@ impl ClientBuilder {
     /// Adds a query pair sent with every request.
     pub fn default_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the API key with another scheme than the API's (for a compatible server
+    /// that wants it elsewhere, e.g. `AuthScheme::ApiKeyHeader("api-key")`).
+    pub fn auth(mut self, scheme: AuthScheme) -> Self {
+        self.auth = Some(scheme);
         self
     }
 
@@ -497,6 +508,7 @@ impl ClientBuilder {
     /// Builds the client; fails with a configuration error naming what is missing or invalid.
     pub fn build(self) -> Result<Client> {
         let config = self.config;
+        let auth = self.auth.unwrap_or(config.auth);
         let env = |name: &str| {
             let value = match &self.env {
                 EnvSource::Process => std::env::var(name).ok(),
@@ -509,7 +521,7 @@ impl ClientBuilder {
             .api_key
             .clone()
             .or_else(|| config.api_key_env.and_then(env).map(SecretString::new));
-        if api_key.is_none() && config.auth != AuthScheme::None {
+        if api_key.is_none() && auth != AuthScheme::None {
             return Err(Error::config(match config.api_key_env {
                 Some(var) => format!(
                     "no API key: set the `{var}` environment variable or call `api_key()` on the client builder"
@@ -558,7 +570,7 @@ impl ClientBuilder {
                 value.set_sensitive(true);
                 Ok::<_, Error>(value)
             };
-            match config.auth {
+            match auth {
                 AuthScheme::Bearer => {
                     headers.insert(
                         AUTHORIZATION,
@@ -587,6 +599,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
+                auth,
                 http,
                 base_url,
                 api_key,

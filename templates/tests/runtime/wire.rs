@@ -262,6 +262,42 @@ async fn every_auth_scheme() {
 }
 
 #[tokio::test]
+async fn the_builder_can_send_the_key_with_another_scheme() {
+    static BEARER: ClientConfig = ClientConfig::new("o", "1", "http://127.0.0.1:9");
+    let server = TestServer::start(vec![Reply::raw(200, "text/plain", "ok")]).await;
+    let client = Client::builder_with(&BEARER)
+        .env_source(|_| None)
+        .api_key("s3cr3t")
+        .auth(AuthScheme::ApiKeyHeader("api-key"))
+        .base_url(server.url(""))
+        .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    assert!(format!("{client:?}").contains("ApiKeyHeader(\"api-key\")"));
+    client.call::<Text>(Request::get("/ping")).await.unwrap();
+    let sent = server.only_request();
+    assert_eq!(
+        (sent.header("api-key"), sent.header("authorization")),
+        (Some("s3cr3t"), None)
+    );
+
+    // `None` needs no key; a scheme that needs one still asks for it.
+    assert!(
+        Client::builder_with(&BEARER)
+            .env_source(|_| None)
+            .auth(AuthScheme::None)
+            .build()
+            .is_ok()
+    );
+    let err = Client::builder_with(&NO_AUTH)
+        .env_source(|_| None)
+        .auth(AuthScheme::Bearer)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("no API key"), "{err}");
+}
+
+#[tokio::test]
 async fn a_query_key_stays_out_of_connection_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
