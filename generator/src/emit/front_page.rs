@@ -397,6 +397,26 @@ pub fn readme(
          default, with exponential backoff that honours `retry-after-ms` and `retry-after`.\n"
     );
 
+    // Drift.
+    let _ = writeln!(
+        out,
+        "## When the server departs from the spec\n\nA response decodes even when the server \
+         leaves out a field the spec requires, sends `null` where the spec does not allow it, or \
+         sends a value of another type: the field holds its type's default, and the value says \
+         where it departed with `drift()` (trait `Conformance`). Fields the spec does not \
+         declare are kept (`extra_field`, trait `ExtraFields`), and encoding a value writes back \
+         exactly what was received. `{client}::builder().strict(true)` (or `.strict(true)` on \
+         one call) makes each departure a decode error naming the field instead.\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust,no_run\nuse {krate}::{{Conformance, ExtraFields}};\n\n\
+         fn inspect(value: &(impl Conformance + ExtraFields)) {{\n    \
+         for drift in value.drift() {{\n        eprintln!(\"departs from the spec: {{drift}}\");\n    }}\n    \
+         for (name, field) in value.extra_fields() {{\n        \
+         eprintln!(\"not in the spec: {{name}} = {{field}}\");\n    }}\n}}\n```\n"
+    );
+
     // Configuration.
     let _ = writeln!(
         out,

@@ -21,7 +21,7 @@ use crate::runtime::SseStream;
 /// Folds the items of a stream into one value.
 pub trait Accumulator: Default {
     /// What the stream yields.
-    type Item: serde::de::DeserializeOwned;
+    type Item: serde::de::DeserializeOwned + crate::Conformance;
     /// What the items add up to.
     type Output;
     /// Whether a complete stream always ends with `data: [DONE]` (so a stream that stops
