@@ -160,6 +160,7 @@ pub fn run(options: &Options) -> anyhow::Result<String> {
     report.save_partial();
     if !options.skip_decode {
         decode(&root, &work, &mut report)?;
+        traffic(&root, &work, &mut report)?;
         report.save_partial();
     }
     if !options.skip_compile {
@@ -751,6 +752,72 @@ fn decode(root: &Path, work: &Path, report: &mut Report) -> anyhow::Result<()> {
         ));
     }
     report.line("");
+    Ok(())
+}
+
+/// 6. The recorded real traffic through both clients' types (`benches/decode/src/bin/traffic.rs`).
+fn traffic(root: &Path, work: &Path, report: &mut Report) -> anyhow::Result<()> {
+    eprintln!("bench: recorded traffic through both clients' types");
+    let output = cargo()
+        .env_remove("CARGO_TARGET_DIR")
+        .args(["run", "--quiet", "--release", "--manifest-path"])
+        .arg(root.join("benches/decode/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(work.join("decode"))
+        .args(["--bin", "traffic"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot run the traffic comparison")?;
+    if !output.status.success() {
+        bail!("the traffic comparison failed ({})", output.status);
+    }
+    let table = String::from_utf8_lossy(&output.stdout);
+    report.line("## 6. Real responses (recorded traffic, both clients' types)");
+    report.line("");
+    report.line(
+        "Every 2xx body and stream event of `../shared/traffic/openai-recorded.jsonl` at the \
+         endpoints async-openai has types for: decoded (ours the way its client decodes, \
+         forgiving; async-openai with `serde_json`, as its client does), and decoded then \
+         re-encoded to the same JSON (numbers by value).",
+    );
+    report.line("");
+    for line in table.lines() {
+        report.line(line);
+    }
+    report.line("");
+    let totals: Vec<(String, f64, f64, f64)> = table
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let kind = cells
+                .get(1)?
+                .strip_prefix("**all ")?
+                .trim_end_matches("s**");
+            let pct = |i: usize| -> Option<f64> {
+                cells
+                    .get(i)?
+                    .trim_matches('*')
+                    .trim_end_matches('%')
+                    .parse()
+                    .ok()
+            };
+            Some((kind.to_owned(), pct(4)?, pct(5)?, pct(6)?))
+        })
+        .collect();
+    for (kind, ours, lossless, theirs) in totals {
+        report.target(
+            &format!("real {kind}s: at least 99.9% decode, ahead of async-openai"),
+            ours >= 99.9 && ours >= theirs,
+            format!("{ours:.1}% against {theirs:.1}%"),
+            "decode the bodies that fail (the table above names the endpoint)",
+        );
+        report.target(
+            &format!("real {kind}s: at least 99% re-encode to the same JSON"),
+            lossless >= 99.0,
+            format!("{lossless:.1}%"),
+            "keep what the failing bodies lose (`tests/tests/openai_traffic.rs` names each difference)",
+        );
+    }
     Ok(())
 }
 

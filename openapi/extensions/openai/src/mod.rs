@@ -20,7 +20,9 @@ pub use webhooks::{Webhook, WebhookError};
 pub mod prelude {
     pub use crate::runtime::{AuthScheme, CursorPage, ItemStream, SseStream};
     pub use crate::streaming::{AccumulateError, Accumulator};
-    pub use crate::{Client, Conformance, Error, ErrorKind, ExtraFields, InputFile, RequestOptions};
+    pub use crate::{
+        Client, Conformance, Error, ErrorKind, ExtraFields, InputFile, RequestOptions,
+    };
     /// The `Stream` trait the crate's streams implement (for `futures::StreamExt` and
     /// friends; `next()` needs no import).
     pub use futures_core::Stream;
