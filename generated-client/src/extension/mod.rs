@@ -4,6 +4,8 @@
 //! re-exported at the crate root: `openai_client::streaming`, `openai_client::webhooks`, ….
 
 pub mod azure;
+#[cfg(feature = "embeddings")]
+pub mod embeddings;
 pub mod streaming;
 #[cfg(feature = "structured-outputs")]
 pub mod structured;

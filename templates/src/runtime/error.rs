@@ -442,6 +442,15 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {}
+
+/// A standalone decode's error as the crate's one error type (`ErrorKind::Decode`).
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Error {
+        ErrorKind::Decode(error).into()
+    }
+}
+
 /// A streamed response failed after it had started.
 #[derive(Debug)]
 #[non_exhaustive]

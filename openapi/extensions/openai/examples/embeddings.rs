@@ -23,18 +23,17 @@ async fn main() -> Result<(), openai_client::Error> {
         "text-embedding-3-small",
     );
     let response = client.embeddings().create(request).await?;
-    for embedding in &response.data {
-        println!(
-            "text {}: {} dimensions",
-            embedding.index,
-            embedding.embedding.len()
-        );
+    // A list of floats, or base64 with `encoding_format: "base64"`: `to_floats()` reads either.
+    let vectors: Vec<Vec<f64>> = response
+        .data
+        .iter()
+        .map(|embedding| embedding.embedding.to_floats().unwrap_or_default())
+        .collect();
+    for (embedding, vector) in response.data.iter().zip(&vectors) {
+        println!("text {}: {} dimensions", embedding.index, vector.len());
     }
-    if let [a, b] = response.data.as_slice() {
-        println!(
-            "cosine similarity: {:.3}",
-            cosine(&a.embedding, &b.embedding)
-        );
+    if let [a, b] = vectors.as_slice() {
+        println!("cosine similarity: {:.3}", cosine(a, b));
     }
     println!("tokens: {}", response.usage.total_tokens);
     Ok(())

@@ -45,7 +45,9 @@ impl futures_core::Stream for Chunks {
 
 /// The typed stream a client would read from `body`, delivered in pieces of 100 bytes (so
 /// events are split across chunks as on the wire).
-pub fn sse_stream<T: serde::de::DeserializeOwned>(body: &str) -> SseStream<T> {
+pub fn sse_stream<T: serde::de::DeserializeOwned + openai_client::Conformance>(
+    body: &str,
+) -> SseStream<T> {
     let chunks = body
         .as_bytes()
         .chunks(100)
