@@ -503,10 +503,10 @@ impl log::Log for Capture {
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        if record.level() == log::Level::Debug {
-            if let Ok(mut lines) = self.0.lock() {
-                lines.push(record.args().to_string());
-            }
+        if record.level() == log::Level::Debug
+            && let Ok(mut lines) = self.0.lock()
+        {
+            lines.push(record.args().to_string());
         }
     }
 
